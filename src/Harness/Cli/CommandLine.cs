@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace GuidedCam.Harness.Cli;
+
+/// <summary>The `guidedcam` verbs. Each verb lives in its own file and is listed here.</summary>
+public static class CommandLine
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("GuidedCam: a benchmark harness for CAM-style saliency methods (Fahim et al., Sensors 2022).");
+        return root.Parse(args).Invoke();
+    }
+}

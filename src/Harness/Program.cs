@@ -1,0 +1,3 @@
+using GuidedCam.Harness.Cli;
+
+return CommandLine.Run(args);

@@ -1,0 +1,24 @@
+namespace GuidedCam.Harness.Results;
+
+/// <summary>
+/// One computed value: the unit of the result store, of items.csv and of resumption. The key is
+/// (Model, Dataset, ItemId, Target, Method, MethodOptions, Metric, MetricOptions); options are in
+/// canonical "k=v;k=v" form (sorted keys) so two protocols never compare equal.
+/// </summary>
+public sealed record ResultRecord(
+    string Model,
+    string Dataset,
+    string ItemId,
+    long Target,
+    int? DatasetClass,
+    string Method,
+    string MethodOptions,
+    string Metric,
+    string MetricOptions,
+    double Value,
+    bool Flagged,
+    double[]? Curve)
+{
+    public static string CanonicalOptions(IReadOnlyDictionary<string, string> options) =>
+        string.Join(';', options.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+}

@@ -1,0 +1,66 @@
+using GuidedCam.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GuidedCam.Methods;
+
+/// <summary>Everything a CAM method sees of one batch: the request, A, G (null for gradient-free methods) and logits.</summary>
+public sealed class CamContext
+{
+    public required SaliencyRequest Request { get; init; }
+    public required Tensor Activations { get; init; }
+    public Tensor? Gradients { get; init; }
+    public required Tensor Logits { get; init; }
+    /// <summary>Extra forward passes a method spends (Score-CAM, Ablation-CAM) add here.</summary>
+    public int ExtraForwardPasses { get; set; }
+    public Tensor G => Gradients ?? throw new InvalidOperationException("this method needs gradients but NeedsGradients is false");
+}
+
+/// <summary>
+/// The template every activation-based method follows (pytorch-grad-cam base_cam.py): capture A and
+/// G at the target layer in one forward/backward, compute the raw h×w map (the only step a method
+/// overrides), then the shared post-processing of METHODS.md.
+/// </summary>
+public abstract class CamMethod : ISaliencyMethod
+{
+    protected CamMethod(IReadOnlyDictionary<string, string>? options = null)
+    {
+        Options = OptionResolver.Resolve(Id, DeclaredOptions, options);
+    }
+
+    public abstract string Id { get; }
+    public abstract string DisplayName { get; }
+    public virtual bool IsBaseline => false;
+    public IReadOnlyDictionary<string, string> Options { get; }
+    /// <summary>The options this method takes, with defaults.</summary>
+    public virtual IReadOnlyList<OptionSpec> DeclaredOptions => Array.Empty<OptionSpec>();
+    /// <summary>False for gradient-free methods (Eigen-CAM, Score-CAM, Ablation-CAM): no backward pass.</summary>
+    protected virtual bool NeedsGradients => true;
+
+    /// <summary>The method's raw map, N×h×w, before ReLU and normalisation.</summary>
+    protected abstract Tensor ComputeRaw(CamContext ctx);
+
+    public SaliencyResult Explain(SaliencyRequest request)
+    {
+        using var scope = torch.NewDisposeScope();
+        var cap = LayerCapture.Capture(request.Model, request.Input, request.Targets, request.ResolvedLayer, NeedsGradients);
+        if (cap.Activations.dim() != 4)
+            throw new ArgumentException($"target layer '{request.ResolvedLayer}' gives a {cap.Activations.dim()}-d output; CAM methods need N×K×h×w");
+        var ctx = new CamContext { Request = request, Activations = cap.Activations, Gradients = cap.Gradients, Logits = cap.Logits };
+        Tensor raw;
+        using (torch.no_grad()) raw = ComputeRaw(ctx).to(ScalarType.Float32);
+        var maps = SaliencyPostProcessing.Apply(raw, request.Input.shape[2], request.Input.shape[3]);
+        return new SaliencyResult
+        {
+            Maps = scope.MoveToOuter(maps),
+            LowRes = scope.MoveToOuter(raw),
+            ConstantMaps = SaliencyPostProcessing.CountConstant(maps),
+            ForwardPasses = 1 + ctx.ExtraForwardPasses,
+            BackwardPasses = NeedsGradients ? 1 : 0,
+        };
+    }
+
+    /// <summary>raw = Σ_k w_k A_k for channel weights w (N×K).</summary>
+    protected static Tensor WeightedSum(Tensor weights, Tensor activations) =>
+        (weights.unsqueeze(-1).unsqueeze(-1) * activations).sum(1);
+}

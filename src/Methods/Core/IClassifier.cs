@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace GuidedCam.Core;
+
+/// <summary>
+/// A tap on a named layer during one forward pass. <see cref="OnOutput"/> sees the layer's output and
+/// returns the tensor the rest of the network should use instead (or null to keep it). Replacing is
+/// how captures work without tensor hooks (TorchSharp has none) and how Ablation-CAM re-runs only the
+/// part of the network after the target layer (return a K-times larger batch).
+/// </summary>
+public sealed record LayerTap(string Layer, Func<Tensor, Tensor?> OnOutput);
+
+/// <summary>A layer with a per-channel bias, for FullGrad: b = conv bias, or β − μ·γ/√(σ²+ε) for batch norm.</summary>
+public sealed record BiasLayer(string Layer, Tensor Bias);
+
+/// <summary>
+/// An image classifier as GuidedCam sees it: raw class scores (logits) from a normalised NCHW
+/// batch, with named layers that can be tapped. Implementations: <see cref="ModuleClassifier"/> for
+/// TorchSharp modules (built-in CNN, TorchVision architectures) and the ONNX graph importer.
+/// Parameters are frozen (requires_grad = false): GuidedCam never needs parameter gradients, and a
+/// backward without them costs about a third (NOTES-torchsharp.md).
+/// </summary>
+public interface IClassifier : IDisposable
+{
+    string Name { get; }
+    int NumClasses { get; }
+    /// <summary>Label space id: imagenet1k, voc20, coco80, synthetic6, …</summary>
+    string LabelSpace { get; }
+    string DefaultTargetLayer { get; }
+    /// <summary>Every layer name a tap can use, in forward order.</summary>
+    IReadOnlyList<string> LayerNames { get; }
+    Device Device { get; }
+    /// <summary>Logits N × NumClasses. Taps fire in forward order; unknown layer names are an error.</summary>
+    Tensor Forward(Tensor input, IReadOnlyList<LayerTap>? taps = null);
+    /// <summary>Every layer with a per-channel bias (Conv2d with bias, BatchNorm2d), for FullGrad.</summary>
+    IReadOnlyList<BiasLayer> BiasLayers();
+}
+
+public static class ClassifierExtensions
+{
+    /// <summary>Throws a clear error listing valid layer names when <paramref name="layer"/> does not exist.</summary>
+    public static void RequireLayer(this IClassifier model, string layer)
+    {
+        if (model.LayerNames.Contains(layer)) return;
+        var names = model.LayerNames;
+        string list = names.Count <= 60 ? string.Join(", ", names) : string.Join(", ", names.Take(60)) + $", … ({names.Count} in all)";
+        throw new ArgumentException($"model '{model.Name}' has no layer '{layer}'. Valid layer names: {list}");
+    }
+}

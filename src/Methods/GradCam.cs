@@ -1,0 +1,11 @@
+using static TorchSharp.torch;
+
+namespace GuidedCam.Methods;
+
+/// <summary>Grad-CAM (Selvaraju et al. 2017): raw = Σ_k mean_ij(G_k) · A_k.</summary>
+public sealed class GradCam(IReadOnlyDictionary<string, string>? options = null) : CamMethod(options)
+{
+    public override string Id => "gradcam";
+    public override string DisplayName => "Grad-CAM (Selvaraju et al. 2017)";
+    protected override Tensor ComputeRaw(CamContext ctx) => WeightedSum(ChannelWeights.GradCam(ctx.G), ctx.Activations);
+}
