@@ -1,0 +1,24 @@
+namespace GuidedCam.Metrics;
+
+/// <summary>
+/// Every metric by config id. Adding a metric = one file + one line here (docs/adding-a-metric.md).
+/// </summary>
+public static class MetricRegistry
+{
+    private static readonly Dictionary<string, Func<IReadOnlyDictionary<string, string>?, IMetric>> Factories = new(StringComparer.Ordinal);
+
+    public static IReadOnlyCollection<string> Ids => Factories.Keys;
+
+    public static bool Exists(string id) => Factories.ContainsKey(id);
+
+    /// <summary>Creates a metric; unknown ids and options are errors that list what is allowed.</summary>
+    public static IMetric Create(string id, IReadOnlyDictionary<string, string>? options = null)
+    {
+        if (!Factories.TryGetValue(id, out var f))
+            throw new ArgumentException($"unknown metric '{id}' (allowed: {string.Join(", ", Factories.Keys)})");
+        return f(options);
+    }
+
+    /// <summary>Registers a metric factory (used by this assembly's metrics and by extensions).</summary>
+    public static void Register(string id, Func<IReadOnlyDictionary<string, string>?, IMetric> factory) => Factories[id] = factory;
+}
