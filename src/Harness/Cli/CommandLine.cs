@@ -8,6 +8,7 @@ public static class CommandLine
     public static int Run(string[] args)
     {
         var root = new RootCommand("GuidedCam: a benchmark harness for CAM-style saliency methods (Fahim et al., Sensors 2022).");
+        root.Subcommands.Add(TrainSyntheticCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -1,0 +1,148 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace GuidedCam.Harness.Config;
+
+/// <summary>
+/// Reads an experiment YAML file into <see cref="ExperimentConfig"/>. Works on YamlDotNet's node
+/// model (not a deserializer) so every error names its line; all errors are collected and reported
+/// together before any work starts. Semantic checks (method, metric, model and dataset names and
+/// options) are done by <see cref="ConfigValidator"/>.
+/// </summary>
+public static class ConfigLoader
+{
+    private static readonly string[] TopKeys = { "name", "seed", "device", "threads", "batch-size", "output", "qualitative", "models", "datasets", "methods", "metrics" };
+
+    public static ExperimentConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new ConfigException(new[] { $"{path}: file not found" });
+        string text = File.ReadAllText(path);
+        return Parse(text, path);
+    }
+
+    public static ExperimentConfig Parse(string text, string path)
+    {
+        var errors = new List<string>();
+        var stream = new YamlStream();
+        try { stream.Load(new StringReader(text)); }
+        catch (YamlException e)
+        {
+            throw new ConfigException(new[] { $"{path}:{e.Start.Line}:{e.Start.Column}: YAML syntax error: {Inner(e)}" });
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 16 throws this (not YamlException) when the text ends inside an open flow
+            // collection or quote; the error is then at the end of the file.
+            int last = text.TrimEnd().Split('\n').Length;
+            throw new ConfigException(new[] { $"{path}:{last}: YAML syntax error: the file ends inside an unclosed '[', '{{' or quote" });
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new ConfigException(new[] { $"{path}:1: the file must be a YAML mapping with keys {string.Join(", ", TopKeys)}" });
+
+        void Err(YamlNode node, string msg) => errors.Add($"{path}:{node.Start.Line}: {msg}");
+
+        var map = new Dictionary<string, YamlNode>();
+        foreach (var (k, v) in root.Children)
+        {
+            string key = ((k as YamlScalarNode)?.Value) ?? "";
+            if (!TopKeys.Contains(key)) { Err(k, $"unknown key '{key}' (allowed: {string.Join(", ", TopKeys)})"); continue; }
+            map[key] = v;
+        }
+
+        string Str(string key, string dflt)
+        {
+            if (!map.TryGetValue(key, out var n)) return dflt;
+            if (n is YamlScalarNode s && !string.IsNullOrWhiteSpace(s.Value)) return s.Value!;
+            Err(n, $"'{key}' must be a text value"); return dflt;
+        }
+        int Int(string key, int dflt, int min)
+        {
+            if (!map.TryGetValue(key, out var n)) return dflt;
+            if (n is YamlScalarNode s && int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min) return v;
+            Err(n, $"'{key}' must be a whole number ≥ {min}, not '{(n as YamlScalarNode)?.Value ?? n.NodeType.ToString()}'"); return dflt;
+        }
+
+        var cfg = new ExperimentConfig
+        {
+            SourcePath = path,
+            SourceText = text,
+            Name = Str("name", Path.GetFileNameWithoutExtension(path)),
+            Seed = Int("seed", 0, 0),
+            Device = Str("device", "cpu"),
+            Threads = Int("threads", 2, 1),
+            BatchSize = Int("batch-size", 16, 1),
+            Output = Str("output", "results"),
+            Qualitative = Int("qualitative", 6, 0),
+            Models = Components("models", "arch", required: true),
+            Datasets = Components("datasets", "kind", required: true),
+            Methods = Components("methods", "id", required: true),
+            Metrics = Components("metrics", "id", required: true),
+        };
+        if (cfg.Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || cfg.Name.Contains('/'))
+            Err(map["name"], $"'name' is used as a folder name and cannot contain '/' or other path characters");
+        foreach (var (kind, list) in new[] { ("models", cfg.Models), ("datasets", cfg.Datasets), ("methods", cfg.Methods), ("metrics", cfg.Metrics) })
+            foreach (var dup in list.GroupBy(e => e.Name + "|" + string.Join(";", e.Options.OrderBy(kv => kv.Key).Select(kv => kv.Key + "=" + kv.Value))).Where(g => g.Count() > 1))
+                errors.Add($"{path}:{dup.Last().Line}: {kind}: '{dup.First().Name}' is listed twice with the same options");
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return cfg;
+
+        List<ComponentEntry> Components(string key, string idKey, bool required)
+        {
+            var result = new List<ComponentEntry>();
+            if (!map.TryGetValue(key, out var node))
+            {
+                if (required) errors.Add($"{path}:1: missing key '{key}' (a list)");
+                return result;
+            }
+            if (node is not YamlSequenceNode seq || seq.Children.Count == 0)
+            {
+                Err(node, $"'{key}' must be a non-empty list"); return result;
+            }
+            foreach (var child in seq.Children)
+            {
+                switch (child)
+                {
+                    case YamlScalarNode s when !string.IsNullOrWhiteSpace(s.Value):
+                        result.Add(new ComponentEntry(s.Value!, s.Value!, new Dictionary<string, string>(), (int)s.Start.Line));
+                        break;
+                    case YamlMappingNode m:
+                        {
+                            var opts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                            string? id = null, name = null;
+                            bool ok = true;
+                            foreach (var (k, v) in m.Children)
+                            {
+                                string ok2 = (k as YamlScalarNode)?.Value ?? "";
+                                string? value = v switch
+                                {
+                                    YamlScalarNode sv => sv.Value ?? "",
+                                    YamlSequenceNode sq when sq.Children.All(c => c is YamlScalarNode) => string.Join(",", sq.Children.Cast<YamlScalarNode>().Select(c => c.Value)),
+                                    _ => null,
+                                };
+                                if (value is null) { Err(v, $"{key}: '{ok2}' must be a value or a list of values"); ok = false; continue; }
+                                if (ok2 == idKey) id = value;
+                                else if (ok2 == "name") name = value;
+                                else opts[ok2] = value;
+                            }
+                            if (id is null && idKey != "id") { id = name; }
+                            if (id is null) { Err(m, $"{key}: an entry needs '{idKey}'"); ok = false; }
+                            if (ok) result.Add(new ComponentEntry(id!, name ?? id!, opts, (int)m.Start.Line));
+                            break;
+                        }
+                    default:
+                        Err(child, $"{key}: each entry is a name or a mapping with '{idKey}'");
+                        break;
+                }
+            }
+            return result;
+        }
+    }
+
+    private static string Inner(YamlException e)
+    {
+        var msg = e.Message;
+        int i = msg.IndexOf("): ", StringComparison.Ordinal);
+        return i >= 0 ? msg[(i + 3)..] : msg;
+    }
+}

@@ -1,0 +1,64 @@
+using GuidedCam.Core;
+using GuidedCam.Harness.Running;
+using GuidedCam.Methods;
+using GuidedCam.Metrics;
+
+namespace GuidedCam.Harness.Config;
+
+/// <summary>What a config will do, printed by `guidedcam validate` before any work.</summary>
+public sealed record PlanCell(string Model, string Dataset, int Items, string Layer);
+
+public sealed record Plan(IReadOnlyList<PlanCell> Cells, IReadOnlyList<ISaliencyMethod> Methods, IReadOnlyList<IMetric> Metrics);
+
+/// <summary>
+/// Checks everything a config names — methods and metrics with their options, model archs, weight
+/// files and target layers, dataset layouts, the device — and lists every problem with its YAML line
+/// before any work starts. Returns the plan (items per model × dataset) for `validate`.
+/// </summary>
+public static class ConfigValidator
+{
+    public static Plan Validate(ExperimentConfig cfg, bool loadModels = true)
+    {
+        var errors = new List<string>();
+        string Where(ComponentEntry e) => $"{cfg.SourcePath}:{e.Line}";
+        var methods = new List<ISaliencyMethod>();
+        foreach (var e in cfg.Methods)
+        {
+            try { methods.Add(MethodRegistry.Create(e.Id, e.Options)); }
+            catch (ArgumentException ex) { errors.Add($"{Where(e)}: methods: {ex.Message}"); }
+        }
+        var metrics = new List<IMetric>();
+        foreach (var e in cfg.Metrics)
+        {
+            try { metrics.Add(MetricRegistry.Create(e.Id, e.Options)); }
+            catch (ArgumentException ex) { errors.Add($"{Where(e)}: metrics: {ex.Message}"); }
+        }
+        try { TorchRuntime.ResolveDevice(cfg.Device); }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException) { errors.Add($"{cfg.SourcePath}: device: {ex.Message}"); }
+
+        var datasets = new List<(ComponentEntry e, Datasets.IDataset d)>();
+        foreach (var e in cfg.Datasets)
+        {
+            try { datasets.Add((e, RunComponents.CreateDataset(e, cfg.Seed))); }
+            catch (Exception ex) when (IsInputError(ex)) { errors.Add($"{Where(e)}: datasets: {ex.Message}"); }
+        }
+        var cells = new List<PlanCell>();
+        foreach (var e in cfg.Models)
+        {
+            if (!loadModels) continue;
+            try
+            {
+                using var m = RunComponents.CreateModel(e, TorchSharp.torch.CPU);
+                foreach (var (_, d) in datasets)
+                    cells.Add(new PlanCell(m.Name, d.Name, d.ItemIds.Count, RunComponents.LayerOf(m)));
+            }
+            catch (Exception ex) when (IsInputError(ex)) { errors.Add($"{Where(e)}: models: {ex.Message}"); }
+        }
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return new Plan(cells, methods, metrics);
+    }
+
+    /// <summary>Errors caused by what the user wrote or pointed at (as opposed to bugs).</summary>
+    public static bool IsInputError(Exception ex) =>
+        ex is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or FormatException or NotSupportedException;
+}

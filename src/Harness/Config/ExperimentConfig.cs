@@ -1,0 +1,38 @@
+namespace GuidedCam.Harness.Config;
+
+/// <summary>
+/// One configured component (a model, dataset, method or metric): its id (arch, kind, method or
+/// metric id), a display name, its options as strings (lists joined by commas) and where it stands
+/// in the YAML file, so later validation can still name the line.
+/// </summary>
+public sealed record ComponentEntry(string Id, string Name, IReadOnlyDictionary<string, string> Options, int Line)
+{
+    public string? Get(string key) => Options.TryGetValue(key, out var v) ? v : null;
+}
+
+/// <summary>An experiment as written in one YAML file: models × datasets × methods × metrics.</summary>
+public sealed record ExperimentConfig
+{
+    public required string SourcePath { get; init; }
+    public required string SourceText { get; init; }
+    public required string Name { get; init; }
+    public int Seed { get; init; }
+    public string Device { get; init; } = "cpu";
+    public int Threads { get; init; } = 2;
+    public int BatchSize { get; init; } = 16;
+    /// <summary>Base folder for run folders (results/&lt;name&gt;), relative to the working directory.</summary>
+    public string Output { get; init; } = "results";
+    /// <summary>How many items get saved maps for the qualitative grid.</summary>
+    public int Qualitative { get; init; } = 6;
+    public required IReadOnlyList<ComponentEntry> Models { get; init; }
+    public required IReadOnlyList<ComponentEntry> Datasets { get; init; }
+    public required IReadOnlyList<ComponentEntry> Methods { get; init; }
+    public required IReadOnlyList<ComponentEntry> Metrics { get; init; }
+}
+
+/// <summary>Every problem found in a config, each with file and line. Nothing runs while there is one.</summary>
+public sealed class ConfigException(IReadOnlyList<string> errors)
+    : Exception(string.Join(Environment.NewLine, errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}

@@ -1,0 +1,52 @@
+using GuidedCam.Core;
+using GuidedCam.Metrics;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using static TorchSharp.torch;
+
+namespace GuidedCam.Harness.Results;
+
+/// <summary>
+/// Maps of the first few items, kept for the qualitative grid: `maps/&lt;model&gt;/&lt;dataset&gt;/&lt;item&gt;/&lt;method&gt;.npy`
+/// (H×W float32, the final map) and `input.png` (the network input, de-normalised).
+/// </summary>
+public static class QualitativeMaps
+{
+    public static string Folder(string runDir, string model, string dataset, string itemId) =>
+        Path.Combine(runDir, "maps", Safe(model), Safe(dataset), Safe(itemId));
+
+    public static void Save(string runDir, string model, string dataset, DatasetItem item, Methods.ISaliencyMethod method, Tensor map, Tensor input, Normalization norm)
+    {
+        string dir = Folder(runDir, model, dataset, item.Id);
+        Directory.CreateDirectory(dir);
+        string label = MethodLabel(method);
+        var m = map.cpu().to(ScalarType.Float32);
+        Npy.WriteFloat32(Path.Combine(dir, label + ".npy"), m.data<float>().ToArray(), m.shape);
+        string png = Path.Combine(dir, "input.png");
+        if (!File.Exists(png)) SaveInput(png, input, norm);
+    }
+
+    /// <summary>A normalised 3×H×W tensor back to an 8-bit RGB PNG.</summary>
+    public static void SaveInput(string path, Tensor input, Normalization norm)
+    {
+        var t = input.cpu().to(ScalarType.Float32);
+        int h = (int)t.shape[1], w = (int)t.shape[2];
+        var d = t.data<float>().ToArray();
+        using var img = new Image<Rgb24>(w, h);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                byte Ch(int c) => (byte)Math.Clamp(Math.Round((d[c * h * w + y * w + x] * norm.Std[c] + norm.Mean[c]) * 255), 0, 255);
+                img[x, y] = new Rgb24(Ch(0), Ch(1), Ch(2));
+            }
+        img.SaveAsPng(path);
+    }
+
+    /// <summary>A file-safe label for a method with its options, e.g. `guidedcam` or `guidedcam_guidance-abs_weights-gradcam`.</summary>
+    public static string MethodLabel(Methods.ISaliencyMethod method) => MethodLabel(method.Id, ResultRecord.CanonicalOptions(method.Options));
+
+    public static string MethodLabel(string id, string canonicalOptions) =>
+        canonicalOptions.Length == 0 ? id : Safe(id + "_" + canonicalOptions.Replace('=', '-').Replace(';', '_'));
+
+    public static string Safe(string s) => string.Concat(s.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_'));
+}
