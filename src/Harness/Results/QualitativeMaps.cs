@@ -29,17 +29,24 @@ public static class QualitativeMaps
     /// <summary>A normalised 3×H×W tensor back to an 8-bit RGB PNG.</summary>
     public static void SaveInput(string path, Tensor input, Normalization norm)
     {
+        using var img = ToImage(input, norm);
+        img.SaveAsPng(path);
+    }
+
+    /// <summary>A normalised 3×H×W tensor back to an 8-bit RGB image (RGB channel order).</summary>
+    public static Image<Rgb24> ToImage(Tensor input, Normalization norm)
+    {
         var t = input.cpu().to(ScalarType.Float32);
         int h = (int)t.shape[1], w = (int)t.shape[2];
         var d = t.data<float>().ToArray();
-        using var img = new Image<Rgb24>(w, h);
+        var img = new Image<Rgb24>(w, h);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
             {
                 byte Ch(int c) => (byte)Math.Clamp(Math.Round((d[c * h * w + y * w + x] * norm.Std[c] + norm.Mean[c]) * 255), 0, 255);
                 img[x, y] = new Rgb24(Ch(0), Ch(1), Ch(2));
             }
-        img.SaveAsPng(path);
+        return img;
     }
 
     /// <summary>A file-safe label for a method with its options, e.g. `guidedcam` or `guidedcam_guidance-abs_weights-gradcam`.</summary>

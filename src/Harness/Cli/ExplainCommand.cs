@@ -1,0 +1,104 @@
+using System.CommandLine;
+using GuidedCam.Core;
+using GuidedCam.Harness.Config;
+using GuidedCam.Harness.Results;
+using GuidedCam.Harness.Running;
+using GuidedCam.Methods;
+using GuidedCam.Metrics;
+using SixLabors.ImageSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GuidedCam.Harness.Cli;
+
+/// <summary>
+/// `guidedcam explain`: maps for one image or a stored tensor. Writes `DIR/&lt;method&gt;.npy` (final H×W
+/// float32 map of the first sample), `DIR/&lt;method&gt;.png` (overlay) and `DIR/logits.npy`.
+/// </summary>
+public static class ExplainCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "builtin, a TorchVision arch (vgg16, vgg19, resnet18, resnet50, mobilenet_v2) or an .onnx file", DefaultValueFactory = _ => "builtin" };
+        var weights = new Option<string?>("--weights") { Description = "weights file (.pth, .safetensors, or the built-in model's .dat)" };
+        var layer = new Option<string?>("--layer") { Description = "target layer (module path or ONNX tensor name); default: the model's" };
+        var input = new Option<string>("--input") { Description = "an image file (preprocessed as the model expects) or a .npy tensor N×3×H×W / 3×H×W used as is", Required = true };
+        var target = new Option<string>("--target") { Description = "class index, or top1", DefaultValueFactory = _ => "top1" };
+        var methods = new Option<string>("--methods") { Description = "comma-separated method ids", DefaultValueFactory = _ => "gradcam,guidedcam" };
+        var outDir = new Option<string>("--out") { Description = "output folder", Required = true };
+        var seed = new Option<int>("--seed") { Description = "seed for randomised baselines", DefaultValueFactory = _ => 0 };
+        var cmd = new Command("explain", "Compute saliency maps for one image or stored tensor and write them as .npy and .png overlays.")
+        {
+            model, weights, layer, input, target, methods, outDir, seed,
+        };
+        cmd.SetAction(r => CliErrors.Guard(() => Run(
+            r.GetValue(model)!, r.GetValue(weights), r.GetValue(layer), r.GetValue(input)!, r.GetValue(target)!,
+            r.GetValue(methods)!, r.GetValue(outDir)!, r.GetValue(seed))));
+        return cmd;
+    }
+
+    public static int Run(string modelArg, string? weights, string? layer, string inputPath, string targetArg, string methodList, string outDir, int seed)
+    {
+        TorchRuntime.Initialize();
+        var methodIds = methodList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var methods = methodIds.Select(id => MethodRegistry.Create(id)).ToArray();
+        using var m = RunComponents.CreateModel(ModelEntry(modelArg, weights, layer), torch.CPU);
+        string useLayer = layer ?? m.Classifier.DefaultTargetLayer;
+        m.Classifier.RequireLayer(useLayer);
+        using var scope = torch.NewDisposeScope();
+        var x = LoadInput(inputPath, m);
+        Tensor logits;
+        using (torch.no_grad()) logits = m.Classifier.Forward(x);
+        long[] targets;
+        if (targetArg == "top1") targets = logits.argmax(1).data<long>().ToArray();
+        else if (long.TryParse(targetArg, out long t) && t >= 0 && t < m.Classifier.NumClasses) targets = Enumerable.Repeat(t, (int)x.shape[0]).ToArray();
+        else throw new ArgumentException($"--target must be top1 or a class index in 0..{m.Classifier.NumClasses - 1}, not '{targetArg}'");
+
+        Directory.CreateDirectory(outDir);
+        Npy.WriteFloat32(Path.Combine(outDir, "logits.npy"), logits[0].contiguous().data<float>().ToArray(), m.Classifier.NumClasses);
+        var norm = new Normalization(m.Preprocessing.Mean, m.Preprocessing.Std);
+        using var image = QualitativeMaps.ToImage(x[0], norm);
+        foreach (var method in methods)
+        {
+            var result = method.Explain(new SaliencyRequest { Model = m.Classifier, Input = x, Targets = targets, Layer = useLayer, Seed = seed, ItemKeys = Enumerable.Range(0, (int)x.shape[0]).Select(i => $"input-{i}").ToArray() });
+            var map = result.Maps[0].contiguous();
+            var data = map.data<float>().ToArray();
+            Npy.WriteFloat32(Path.Combine(outDir, method.Id + ".npy"), data, map.shape);
+            using var overlay = Overlay.Render(image, data);
+            overlay.SaveAsPng(Path.Combine(outDir, method.Id + ".png"));
+            Console.WriteLine($"{method.Id}: target {targets[0]}, {result.ForwardPasses} forward / {result.BackwardPasses} backward passes{(result.ConstantMaps > 0 ? ", constant map (all zeros)" : "")}");
+        }
+        Console.WriteLine($"wrote {methods.Length} maps, overlays and logits.npy to {outDir} (top-1 {logits[0].argmax().item<long>()})");
+        return 0;
+    }
+
+    private static ComponentEntry ModelEntry(string model, string? weights, string? layer)
+    {
+        var opts = new Dictionary<string, string>();
+        if (weights != null) opts["weights"] = weights;
+        if (layer != null) opts["layer"] = layer;
+        if (model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            opts["file"] = model;
+            return new ComponentEntry("onnx", Path.GetFileNameWithoutExtension(model), opts, 0);
+        }
+        return new ComponentEntry(model, model, opts, 0);
+    }
+
+    private static Tensor LoadInput(string path, RunModel m)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: input file not found", path);
+        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            var a = Npy.ReadFloat32(path);
+            var shape = a.Shape.Length switch
+            {
+                3 when a.Shape[0] == 3 => new[] { 1L, a.Shape[0], a.Shape[1], a.Shape[2] },
+                4 when a.Shape[1] == 3 => a.Shape,
+                _ => throw new ArgumentException($"{path}: expected a tensor N×3×H×W or 3×H×W, got ({string.Join("×", a.Shape)})"),
+            };
+            return torch.tensor(a.Data, shape);
+        }
+        return InputImage.Load(path, m.Preprocessing);
+    }
+}
