@@ -8,8 +8,22 @@ public static class MethodRegistry
 {
     private static readonly Dictionary<string, Func<IReadOnlyDictionary<string, string>?, ISaliencyMethod>> Factories = new()
     {
+        // The ten methods of the benchmark (METHODS.md).
         ["gradcam"] = o => new GradCam(o),
+        ["gradcampp"] = o => new GradCamPlusPlus(o),
+        ["xgradcam"] = o => new XGradCam(o),
+        ["scorecam"] = o => new ScoreCam(o),
+        ["ablationcam"] = o => new AblationCam(o),
+        ["eigencam"] = o => new EigenCam(o),
+        ["eigengradcam"] = o => new EigenGradCam(o),
+        ["layercam"] = o => new LayerCam(o),
+        ["fullgrad"] = o => new FullGrad(o),
         ["guidedcam"] = o => new GlobalGuidanceCam(o),
+        // Sanity baselines (IsBaseline = true), never counted among the ten.
+        ["random"] = o => new RandomCam(o),
+        ["center"] = o => new CenterBaseline(o),
+        ["hirescam"] = o => new HiResCam(o),
+        ["gradcam-elementwise"] = o => new GradCamElementWise(o),
     };
 
     public static IReadOnlyCollection<string> Ids => Factories.Keys;

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using GuidedCam.Core;
+using GuidedCam.Methods;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GuidedCam.Harness.Bench;
+
+/// <summary>One method at one batch size: wall time per image and network invocations per image.</summary>
+/// <param name="Method">Method id.</param>
+/// <param name="BatchSize">Images per Explain call.</param>
+/// <param name="Images">Images per timed pass.</param>
+/// <param name="Repeats">Timed passes.</param>
+/// <param name="Threads">libtorch intra-op threads during the run.</param>
+/// <param name="MsPerImage">Median over repeats of (time for all images) / images.</param>
+/// <param name="MsPerImageMin">Fastest repeat, the figure least disturbed by other load on the machine.</param>
+/// <param name="ForwardPassesPerImage">Forward network invocations per image, as the method reports them.</param>
+/// <param name="BackwardPassesPerImage">Backward passes per image, as the method reports them.</param>
+/// <param name="RepeatMsPerImage">Time per image of each repeat, in run order (for paired ratios between methods).</param>
+public sealed record MethodBenchmarkRow(
+    string Method,
+    int BatchSize,
+    int Images,
+    int Repeats,
+    int Threads,
+    double MsPerImage,
+    double MsPerImageMin,
+    double ForwardPassesPerImage,
+    double BackwardPassesPerImage,
+    IReadOnlyList<double> RepeatMsPerImage);
+
+/// <summary>
+/// Times saliency methods on one classifier and a fixed input batch (N×3×H×W). For each batch size,
+/// every method first runs <see cref="Warmup"/> times on the first batch (allocator and kernel
+/// warm-up), then <see cref="Repeats"/> timed passes over the first <see cref="Images"/> images.
+/// Methods are interleaved batch by batch, in an order rotated at every batch, so a change in the
+/// machine's load (other processes, thermal) falls on all methods alike and ratios between methods
+/// stay fair. Passes per image are what the methods report (<see cref="SaliencyResult"/>), which the
+/// method tests check against the network invocations really made.
+/// </summary>
+public sealed class MethodBenchmark
+{
+    private readonly IClassifier _model;
+    private readonly Tensor _inputs;
+
+    /// <param name="model">The classifier under test.</param>
+    /// <param name="inputs">Normalised inputs N×3×H×W; N must cover the largest batch size.</param>
+    /// <param name="targets">One class per image; null = each image's top-1 class (one untimed forward).</param>
+    /// <param name="layer">Target layer; null = the model's default.</param>
+    public MethodBenchmark(IClassifier model, Tensor inputs, long[]? targets = null, string? layer = null)
+    {
+        if (inputs.dim() != 4) throw new ArgumentException($"benchmark inputs must be N×3×H×W, got {inputs.dim()} dimensions");
+        if (targets != null && targets.Length != inputs.shape[0])
+            throw new ArgumentException($"{targets.Length} targets for {inputs.shape[0]} images");
+        _model = model;
+        _inputs = inputs;
+        Targets = targets;
+        Layer = layer;
+    }
+
+    public long[]? Targets { get; private set; }
+    public string? Layer { get; }
+    public int Warmup { get; init; } = 1;
+    public int Repeats { get; init; } = 3;
+    /// <summary>Images per timed pass; null = all N. Score-CAM costs ⌈K/batch-size⌉ forwards per image, so keep it small there.</summary>
+    public int? Images { get; init; }
+    /// <summary>Options per method id (e.g. scorecam batch-size); methods not listed use their defaults.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> MethodOptions { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
+    public IReadOnlyList<MethodBenchmarkRow> Run(IReadOnlyList<string> methodIds, IReadOnlyList<int> batchSizes)
+    {
+        if (methodIds.Count == 0) throw new ArgumentException("no methods to benchmark");
+        long n = _inputs.shape[0];
+        int images = Images ?? (int)n;
+        if (images < 1 || images > n) throw new ArgumentException($"Images = {images} but the input holds {n} images");
+        foreach (int b in batchSizes)
+            if (b < 1 || b > images) throw new ArgumentException($"batch size {b} must be between 1 and the {images} images benchmarked");
+        if (Warmup < 0 || Repeats < 1) throw new ArgumentException($"Warmup ≥ 0 and Repeats ≥ 1 are required (got {Warmup}, {Repeats})");
+        var methods = methodIds.Select(id => MethodRegistry.Create(id, MethodOptions.GetValueOrDefault(id))).ToArray();
+        var targets = Targets ??= TopOne();
+
+        var rows = new List<MethodBenchmarkRow>();
+        foreach (int batchSize in batchSizes)
+        {
+            var batches = Enumerable.Range(0, (images + batchSize - 1) / batchSize)
+                .Select(i => (Start: i * batchSize, Count: Math.Min(batchSize, images - i * batchSize))).ToArray();
+            for (int w = 0; w < Warmup; w++)
+                foreach (var m in methods) Time(m, batches[0].Start, batches[0].Count, targets);
+
+            var elapsed = new double[methods.Length, Repeats];
+            var forward = new long[methods.Length];
+            var backward = new long[methods.Length];
+            int turn = 0;
+            for (int r = 0; r < Repeats; r++)
+            {
+                foreach (var (start, count) in batches)
+                {
+                    for (int j = 0; j < methods.Length; j++)
+                    {
+                        int mi = (j + turn) % methods.Length;
+                        var (ms, f, bw) = Time(methods[mi], start, count, targets);
+                        elapsed[mi, r] += ms;
+                        if (r == 0) { forward[mi] += f; backward[mi] += bw; }
+                    }
+                    turn++;
+                }
+            }
+            for (int mi = 0; mi < methods.Length; mi++)
+            {
+                var perRepeat = Enumerable.Range(0, Repeats).Select(r => elapsed[mi, r] / images).ToArray();
+                rows.Add(new MethodBenchmarkRow(methods[mi].Id, batchSize, images, Repeats, torch.get_num_threads(),
+                    Median(perRepeat), perRepeat.Min(), (double)forward[mi] / images, (double)backward[mi] / images, perRepeat));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Time per image of <paramref name="method"/> over that of <paramref name="baseline"/> at one batch
+    /// size: the median over repeats of the per-repeat ratio. Both ran interleaved within each repeat,
+    /// so pairing by repeat cancels most of the drift in machine load.
+    /// </summary>
+    public static double Ratio(IEnumerable<MethodBenchmarkRow> rows, string method, string baseline, int batchSize)
+    {
+        var list = rows.ToList();
+        MethodBenchmarkRow Find(string id) => list.FirstOrDefault(r => r.Method == id && r.BatchSize == batchSize)
+            ?? throw new ArgumentException($"no benchmark row for method '{id}' at batch size {batchSize}");
+        var (a, b) = (Find(method), Find(baseline));
+        return Median(a.RepeatMsPerImage.Zip(b.RepeatMsPerImage, (x, y) => x / y).ToArray());
+    }
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var v = values.OrderBy(x => x).ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    private (double Ms, int Forward, int Backward) Time(ISaliencyMethod method, int start, int count, long[] targets)
+    {
+        using var scope = torch.NewDisposeScope();
+        var request = new SaliencyRequest
+        {
+            Model = _model,
+            Input = _inputs.narrow(0, start, count),
+            Targets = targets.Skip(start).Take(count).ToArray(),
+            Layer = Layer,
+        };
+        var sw = Stopwatch.StartNew();
+        var result = method.Explain(request);
+        sw.Stop();
+        return (sw.Elapsed.TotalMilliseconds, result.ForwardPasses, result.BackwardPasses);
+    }
+
+    private long[] TopOne()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var logits = _model.Forward(_inputs);
+        return logits.argmax(1).cpu().data<long>().ToArray();
+    }
+}

@@ -1,0 +1,68 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GuidedCam.Methods;
+
+/// <summary>
+/// Random-weights CAM, a sanity baseline (pytorch-grad-cam random_cam.py): w_k ~ U(−1, 1) and
+/// raw = Σ_k w_k A_k, so the map keeps the layer's spatial structure but none of the class evidence.
+///
+/// Deterministic per sample: each sample's weights come from SplitMix64 (Steele et al. 2014) seeded
+/// with the run's seed, the sample's target and a FNV-1a hash of its input values, so the same image,
+/// target and seed give the same map whatever batch it is in and at whatever position. (The reference
+/// draws from NumPy's global generator, which depends on everything run before.) The weights ignore
+/// gradients, so no backward pass is spent (the reference does one and discards it).
+/// </summary>
+public sealed class RandomCam(IReadOnlyDictionary<string, string>? options = null) : CamMethod(options)
+{
+    public override string Id => "random";
+    public override string DisplayName => "Random-weights CAM (sanity baseline)";
+    public override bool IsBaseline => true;
+    protected override bool NeedsGradients => false;
+
+    protected override Tensor ComputeRaw(CamContext ctx)
+    {
+        var a = ctx.Activations;
+        long n = a.shape[0], k = a.shape[1];
+        var weights = new float[n * k];
+        for (long s = 0; s < n; s++)
+        {
+            ulong state = SampleSeed(ctx.Request.Seed, ctx.Request.Targets[s], ctx.Request.Input[s]);
+            for (long c = 0; c < k; c++)
+                weights[s * k + c] = (float)(2.0 * NextUnit(ref state) - 1.0);
+        }
+        var w = torch.tensor(weights, new long[] { n, k }, dtype: ScalarType.Float32, device: a.device).to(a.dtype);
+        return WeightedSum(w, a);
+    }
+
+    /// <summary>Seed from (run seed, target, FNV-1a 64 of the sample's float32 input bits).</summary>
+    public static ulong SampleSeed(int seed, long target, Tensor sample)
+    {
+        using var scope = torch.NewDisposeScope();
+        var values = sample.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+        ulong hash = 14695981039346656037UL;
+        foreach (float v in values)
+        {
+            uint bits = BitConverter.SingleToUInt32Bits(v);
+            for (int b = 0; b < 4; b++)
+            {
+                hash ^= (bits >> (8 * b)) & 0xFF;
+                hash *= 1099511628211UL;
+            }
+        }
+        ulong state = (ulong)(uint)seed ^ (hash * 0x9E3779B97F4A7C15UL) ^ ((ulong)target << 32);
+        NextUnit(ref state);
+        return state;
+    }
+
+    /// <summary>SplitMix64 step → a double in [0, 1) from the top 53 bits.</summary>
+    private static double NextUnit(ref ulong state)
+    {
+        state += 0x9E3779B97F4A7C15UL;
+        ulong z = state;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return (z >> 11) * (1.0 / (1UL << 53));
+    }
+}

@@ -1,0 +1,57 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GuidedCam.Methods;
+
+/// <summary>
+/// Score-CAM (Wang et al. 2020), gradient-free: every channel k becomes a mask M_k = minmax(U_k) of
+/// A_k upsampled to the input size (bilinear, align_corners = true, as torch.nn.UpsamplingBilinear2d
+/// in pytorch-grad-cam score_cam.py; min-max eps 1e-8); s_k = f(x ⊙ M_k)_c is the raw target logit;
+/// w = softmax_k(s); raw = Σ_k w_k A_k.
+/// Cost: the K masked copies of each sample are forwarded in chunks of `batch-size`, i.e.
+/// N·⌈K/batch-size⌉ extra forward passes. Masks are built chunk by chunk, never all at once
+/// (N·K·H·W floats would be gigabytes at K = 512).
+/// </summary>
+public sealed class ScoreCam(IReadOnlyDictionary<string, string>? options = null) : CamMethod(options)
+{
+    public override string Id => "scorecam";
+    public override string DisplayName => "Score-CAM (Wang et al. 2020)";
+    protected override bool NeedsGradients => false;
+
+    public override IReadOnlyList<OptionSpec> DeclaredOptions { get; } = new[]
+    {
+        new OptionSpec("batch-size", "32", "masked inputs per forward pass (speed/memory only; the map does not depend on it)"),
+    };
+
+    protected override Tensor ComputeRaw(CamContext ctx)
+    {
+        int batchSize = Options.GetInt(Id, "batch-size", min: 1);
+        var a = ctx.Activations;
+        var x = ctx.Request.Input;
+        long n = a.shape[0], k = a.shape[1];
+        long height = x.shape[2], width = x.shape[3];
+        var scores = torch.empty(n, k, dtype: ScalarType.Float32);
+        for (long s = 0; s < n; s++)
+        {
+            var sample = x.narrow(0, s, 1);
+            long target = ctx.Request.Targets[s];
+            for (long k0 = 0; k0 < k; k0 += batchSize)
+            {
+                using var chunkScope = torch.NewDisposeScope();
+                long count = Math.Min(batchSize, k - k0);
+                var channels = a.narrow(0, s, 1).narrow(1, k0, count);                         // 1 × B × h × w
+                var up = nn.functional.interpolate(channels, new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: true)
+                    .transpose(0, 1);                                                            // B × 1 × H × W
+                var flat = up.reshape(count, -1);
+                var min = flat.min(1).values.reshape(count, 1, 1, 1);
+                var max = flat.max(1).values.reshape(count, 1, 1, 1);
+                var masks = (up - min) / (max - min + 1e-8);
+                var logits = ctx.Request.Model.Forward(sample * masks);
+                ctx.ExtraForwardPasses++;
+                scores[s].narrow(0, k0, count).copy_(logits.select(1, target).to(ScalarType.Float32).cpu());
+            }
+        }
+        var weights = torch.softmax(scores.to(a.device), 1);
+        return WeightedSum(weights, a);
+    }
+}
