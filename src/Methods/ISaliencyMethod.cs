@@ -13,11 +13,6 @@ public sealed class SaliencyRequest
     public string? Layer { get; init; }
     /// <summary>The run's seed, for methods with randomness (the `random` baseline).</summary>
     public int Seed { get; init; }
-    /// <summary>
-    /// A stable key per sample (the item id). Methods with randomness seed from (Seed, key) so a map does
-    /// not depend on which other items share its batch — resumed and sharded runs give the same maps.
-    /// </summary>
-    public string[]? ItemKeys { get; init; }
     public string ResolvedLayer => Layer ?? Model.DefaultTargetLayer;
 }
 

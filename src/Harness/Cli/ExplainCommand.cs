@@ -60,7 +60,7 @@ public static class ExplainCommand
         using var image = QualitativeMaps.ToImage(x[0], norm);
         foreach (var method in methods)
         {
-            var result = method.Explain(new SaliencyRequest { Model = m.Classifier, Input = x, Targets = targets, Layer = useLayer, Seed = seed, ItemKeys = Enumerable.Range(0, (int)x.shape[0]).Select(i => $"input-{i}").ToArray() });
+            var result = method.Explain(new SaliencyRequest { Model = m.Classifier, Input = x, Targets = targets, Layer = useLayer, Seed = seed });
             var map = result.Maps[0].contiguous();
             var data = map.data<float>().ToArray();
             Npy.WriteFloat32(Path.Combine(outDir, method.Id + ".npy"), data, map.shape);

@@ -153,7 +153,7 @@ public sealed class Runner
             Tensor? predMaps = null;
             if (needPred || needGt)
             {
-                var r = method.Explain(Request(clf, layer, x, top1, items.Select(i => i.Id).ToArray()));
+                var r = method.Explain(Request(clf, layer, x, top1));
                 predMaps = r.Maps;
                 constantMaps += r.ConstantMaps;
             }
@@ -168,7 +168,7 @@ public sealed class Runner
                 if (missing.Length > 0)
                 {
                     var idx = torch.tensor(missing.Select(k => (long)gtRows[k]).ToArray(), device: clf.Device);
-                    var r = method.Explain(Request(clf, layer, x.index_select(0, idx), missing.Select(k => gtTargets[k]).ToArray(), missing.Select(k => items[gtRows[k]].Id).ToArray()));
+                    var r = method.Explain(Request(clf, layer, x.index_select(0, idx), missing.Select(k => gtTargets[k]).ToArray()));
                     constantMaps += r.ConstantMaps;
                     for (int j = 0; j < missing.Length; j++) rows[missing[j]] = r.Maps[j];
                 }
@@ -204,13 +204,12 @@ public sealed class Runner
         return (records, constantMaps);
     }
 
-    private SaliencyRequest Request(IClassifier clf, string layer, Tensor x, long[] targets, string[] itemIds) => new()
+    private SaliencyRequest Request(IClassifier clf, string layer, Tensor x, long[] targets) => new()
     {
         Model = clf,
         Input = x,
         Targets = targets,
         Layer = layer,
         Seed = _cfg.Seed,
-        ItemKeys = itemIds,
     };
 }
