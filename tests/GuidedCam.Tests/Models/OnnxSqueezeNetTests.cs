@@ -1,0 +1,125 @@
+using GuidedCam.Core;
+using GuidedCam.Harness.Models.Onnx;
+using GuidedCam.Methods;
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace GuidedCam.Tests.Models;
+
+/// <summary>
+/// The ONNX interpreter on a real network: SqueezeNet 1.1 (ONNX model zoo, opset 13) against the
+/// zoo's reference vectors (computed by ONNX Runtime) and the pytorch-grad-cam golden case
+/// ../shared/golden/squeezenet1.1-dog (see its README for provenance and tolerances).
+/// </summary>
+public sealed class OnnxSqueezeNetTests(SqueezeNetOnnxFixture fixture, ITestOutputHelper output) : IClassFixture<SqueezeNetOnnxFixture>
+{
+    private static string GoldenCase => SharedPaths.Require("golden", "squeezenet1.1-dog");
+
+    [Fact]
+    public void Graph_is_read_with_its_tensor_names()
+    {
+        var m = fixture.Model;
+        output.WriteLine($"load time {fixture.LoadTime.TotalMilliseconds:F0} ms, {m.LayerNames.Count} layers, opset {m.Opset}");
+        // models/squeezenet1.1/README.md: 65 nodes, one output tensor each; 1000 classes; input `data`.
+        Assert.Equal(65, m.LayerNames.Count);
+        Assert.Equal(1000, m.NumClasses);
+        Assert.Equal("data", m.InputName);
+        Assert.Equal("squeezenet0_concat7", m.DefaultTargetLayer);
+        Assert.Equal("squeezenet0_flatten0_reshape0", m.LayerNames[^1]);
+        Assert.True(m.LayerNames.ToList().IndexOf("squeezenet0_concat7") < m.LayerNames.ToList().IndexOf("squeezenet0_relu25_fwd"));
+        // README: Conv×26 all with bias; no batch norm.
+        var biases = m.BiasLayers();
+        Assert.Equal(26, biases.Count);
+        foreach (var b in biases) b.Bias.Dispose();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Matches_model_zoo_reference_vectors(int set)
+    {
+        using var scope = torch.NewDisposeScope();
+        string dir = SharedPaths.Require("models", "squeezenet1.1", $"test_data_set_{set}");
+        var input = OnnxTensors.ReadFile(Path.Combine(dir, "input_0.pb"));
+        var expected = OnnxTensors.ReadFile(Path.Combine(dir, "output_0.pb"));
+        Tensor logits;
+        using (torch.no_grad()) logits = fixture.Model.Forward(input);
+        Assert.Equal(expected.shape, logits.shape);
+        // Reference: output_0.pb, ONNX Runtime's output shipped with the model zoo; bound 1e-4 of the largest score.
+        double rel = TensorAssert.CloseRelative(logits, expected, 1e-4, $"test_data_set_{set}");
+        output.WriteLine($"set {set}: max|Δ| = {TensorAssert.MaxAbsDiff(logits, expected):G3} (relative {rel:G3}), max|ref| = {TensorAssert.MaxAbs(expected):G4}");
+    }
+
+    [Fact]
+    public void Batch_dimension_is_dynamic()
+    {
+        using var scope = torch.NewDisposeScope();
+        var one = TensorAssert.Npy(Path.Combine(GoldenCase, "input.npy"));
+        var three = torch.cat([one, one.flip(3), one * 0.5f]);
+        Tensor single, batch;
+        using (torch.no_grad())
+        {
+            single = fixture.Model.Forward(one);
+            batch = fixture.Model.Forward(three);
+        }
+        Assert.Equal(new long[] { 3, 1000 }, batch.shape);
+        // Sample 0 of the batch is the single input: same logits up to float reordering in batched kernels.
+        TensorAssert.CloseAbsolute(batch[0], single[0], 1e-4, "batch row 0 vs single");
+    }
+
+    [Fact]
+    public void Golden_logits()
+    {
+        using var scope = torch.NewDisposeScope();
+        var input = TensorAssert.Npy(Path.Combine(GoldenCase, "input.npy"));
+        var expected = TensorAssert.Npy(Path.Combine(GoldenCase, "logits.npy"));
+        Tensor logits;
+        using (torch.no_grad()) logits = fixture.Model.Forward(input);
+        // Reference: torchvision squeezenet1_1 with these weights (golden README; agrees with ORT to 1.2e-4).
+        double diff = TensorAssert.CloseAbsolute(logits, expected, 2e-4, "golden logits");
+        output.WriteLine($"golden logits max|Δ| = {diff:G3}");
+        Assert.Equal(537, logits.argmax(1).ToInt64()); // case.json top-1: 537 dogsled
+    }
+
+    [Theory]
+    [InlineData(537)]
+    [InlineData(250)]
+    public void Golden_activations_and_gradients_at_concat7(int target)
+    {
+        using var scope = torch.NewDisposeScope();
+        var input = TensorAssert.Npy(Path.Combine(GoldenCase, "input.npy"));
+        var cap = LayerCapture.Capture(fixture.Model, input, [target], "squeezenet0_concat7", withGradients: true);
+        string dir = Path.Combine(GoldenCase, $"target-{target}");
+        var a = TensorAssert.Npy(Path.Combine(dir, "activations.npy"));
+        var g = TensorAssert.Npy(Path.Combine(dir, "gradients.npy"));
+        Assert.Equal(new long[] { 1, 512, 13, 13 }, cap.Activations.shape);
+        // Reference: pytorch-grad-cam's captured A and ∂logit_c/∂A (golden README), relative to their largest value.
+        double ra = TensorAssert.CloseRelative(cap.Activations, a, 1e-4, "activations");
+        double rg = TensorAssert.CloseRelative(cap.Gradients!, g, 1e-4, "gradients");
+        output.WriteLine($"target {target}: activations rel {ra:G3}, gradients rel {rg:G3}");
+    }
+
+    /// <summary>Method × target rows; a method joins the golden comparison by adding a row.</summary>
+    public static TheoryData<string, int> GoldenMethodRows => new()
+    {
+        { "gradcam", 537 },
+        { "gradcam", 250 },
+    };
+
+    [Theory]
+    [MemberData(nameof(GoldenMethodRows))]
+    public void Golden_maps(string methodId, int target)
+    {
+        using var scope = torch.NewDisposeScope();
+        var input = TensorAssert.Npy(Path.Combine(GoldenCase, "input.npy"));
+        var method = MethodRegistry.Create(methodId);
+        var result = method.Explain(new SaliencyRequest { Model = fixture.Model, Input = input, Targets = [target] });
+        string dir = Path.Combine(GoldenCase, $"target-{target}");
+        // Tolerances from the golden README: low-res 1e-4 relative to max|golden|, final 1e-3 absolute.
+        double low = TensorAssert.CloseRelative(result.LowRes!, TensorAssert.Npy(Path.Combine(dir, $"{methodId}.lowres.npy")), 1e-4, $"{methodId} low-res");
+        double fin = TensorAssert.CloseAbsolute(result.Maps, TensorAssert.Npy(Path.Combine(dir, $"{methodId}.npy")), 1e-3, $"{methodId} final");
+        output.WriteLine($"{methodId} target {target}: low-res rel {low:G3}, final {fin:G3}");
+    }
+}
