@@ -148,7 +148,8 @@ public sealed class OnnxClassifier : IClassifier
             catch (Exception e) when (e is ArgumentException or ExternalException)
             {
                 // TorchSharp reports shape errors as ExternalException; name the node so the model is debuggable.
-                throw node.Error($"{e.Message} (input shapes: {string.Join("; ", args.Select(a => a is null ? "none" : "[" + string.Join(",", a.shape) + "]"))})");
+                string message = e.Message.Split('\n')[0].Trim(); // libtorch appends a native stack trace
+                throw node.Error($"{message} (input shapes: {string.Join("; ", args.Select(a => a is null ? "none" : "[" + string.Join(",", a.shape) + "]"))})");
             }
 
             for (int k = 0; k < node.Outputs.Count && k < outputs.Length; k++)

@@ -302,8 +302,6 @@ internal static class OnnxOperators
         for (int i = 0; i < axes.Length; i++) { begin[axes[i]] = pads[i]; end[axes[i]] = pads[i + axes.Length]; }
         int first = Enumerable.Range(0, (int)rank).FirstOrDefault(d => begin[d] != 0 || end[d] != 0, (int)rank);
         if (first == rank) return [input.alias()];
-        var torchPads = new List<long>();
-        for (long d = rank - 1; d >= first; d--) { torchPads.Add(begin[d]); torchPads.Add(end[d]); }
         string mode = n.String("mode", "constant");
         PaddingModes torchMode = mode switch
         {
@@ -313,8 +311,14 @@ internal static class OnnxOperators
             "wrap" => PaddingModes.Circular,
             _ => throw n.Error($"mode '{mode}' is not one of constant, reflect, edge, wrap"),
         };
-        if (torchMode != PaddingModes.Constant && first < rank - 2)
-            throw n.Error($"mode '{mode}' can pad only the last two dims (torch), pads touch dim {first}");
-        return [F.pad(input, torchPads.ToArray(), torchMode, value)];
+        if (torchMode != PaddingModes.Constant)
+        {
+            // torch pads 3-/4-d inputs in these modes only as 2-d (rank − 2 trailing dims, pads for both given).
+            if (first < rank - 2 || rank < 3) throw n.Error($"mode '{mode}' can pad only the last two dims of a 3- or 4-d input (torch)");
+            first = (int)rank - 2;
+        }
+        var torchPads = new List<long>();
+        for (long d = rank - 1; d >= first; d--) { torchPads.Add(begin[d]); torchPads.Add(end[d]); }
+        return [torchMode == PaddingModes.Constant ? F.pad(input, torchPads.ToArray(), torchMode, value) : F.pad(input, torchPads.ToArray(), torchMode)];
     }
 }
