@@ -32,11 +32,12 @@ public sealed class OnnxClassifier : IClassifier
     private bool _disposed;
 
     /// <param name="onnxPath">The .onnx file.</param>
-    /// <param name="defaultTargetLayer">Tensor name CAM methods use by default (squeezenet1.1: `squeezenet0_concat7`).</param>
+    /// <param name="defaultTargetLayer">Tensor name CAM methods use by default (squeezenet1.1: `squeezenet0_concat7`);
+    /// null = the first of <see cref="KnownTargetLayers"/> the graph has, else an error listing its tensor names.</param>
     /// <param name="labelSpace">Label space id of the outputs.</param>
     /// <param name="numClasses">Output classes; null = the graph output's static last dimension.</param>
     /// <param name="name">Model name in results; null = the file name without extension.</param>
-    public OnnxClassifier(string onnxPath, string defaultTargetLayer, string labelSpace = "imagenet1k", int? numClasses = null, string? name = null, Device? device = null)
+    public OnnxClassifier(string onnxPath, string? defaultTargetLayer, string labelSpace = "imagenet1k", int? numClasses = null, string? name = null, Device? device = null)
     {
         _file = Path.GetFullPath(onnxPath);
         if (!File.Exists(_file)) throw new FileNotFoundException($"ONNX model file not found: {_file}", _file);
@@ -94,8 +95,10 @@ public sealed class OnnxClassifier : IClassifier
             long staticClasses = outputDims is { Count: > 0 } ? outputDims[^1].DimValue : 0;
             NumClasses = numClasses ?? (staticClasses > 0 ? (int)staticClasses
                 : throw new InvalidDataException($"{_file}: output '{_outputName}' has no static class dimension; give the number of classes explicitly"));
-            DefaultTargetLayer = defaultTargetLayer;
-            this.RequireLayer(defaultTargetLayer);
+            DefaultTargetLayer = defaultTargetLayer ?? KnownTargetLayers.FirstOrDefault(LayerNames.Contains)
+                ?? throw new ArgumentException($"{_file}: no known default target layer for this graph; name one of its tensors: " +
+                    string.Join(", ", LayerNames.Count <= 60 ? LayerNames : LayerNames.Take(60).Append($"… ({LayerNames.Count} in all)")));
+            this.RequireLayer(DefaultTargetLayer);
         }
         catch
         {
@@ -103,6 +106,12 @@ public sealed class OnnxClassifier : IClassifier
             throw;
         }
     }
+
+    /// <summary>
+    /// Default target layers of graphs GuidedCam knows by their tensor names: the ONNX model zoo's
+    /// squeezenet1.1 fire9 output (models/squeezenet1.1/README.md, = torchvision features.12).
+    /// </summary>
+    public static IReadOnlyList<string> KnownTargetLayers { get; } = ["squeezenet0_concat7"];
 
     public string Name { get; }
     public int NumClasses { get; }
