@@ -70,6 +70,41 @@ public sealed class OnnxSqueezeNetTests(SqueezeNetOnnxFixture fixture, ITestOutp
     }
 
     [Fact]
+    public void A_tap_returning_a_larger_batch_runs_the_rest_of_the_graph()
+    {
+        // Ablation-CAM's use: at concat7 hand back K = 3 copies of the sample, copy k with channel k zeroed.
+        // Row k must equal a forward whose tap zeroes channel k alone (same network tail, batch 1).
+        using var scope = torch.NewDisposeScope();
+        var input = TensorAssert.Npy(Path.Combine(GoldenCase, "input.npy"));
+        static Tensor Ablate(Tensor a, int k) { var c = a.clone(); c[.., k] = 0f; return c; }
+        Tensor batched;
+        var singles = new List<Tensor>();
+        using (torch.no_grad())
+        {
+            batched = fixture.Model.Forward(input, [new LayerTap("squeezenet0_concat7", a => torch.cat([Ablate(a, 0), Ablate(a, 1), Ablate(a, 2)]))]);
+            for (int k = 0; k < 3; k++)
+            {
+                int channel = k;
+                singles.Add(fixture.Model.Forward(input, [new LayerTap("squeezenet0_concat7", a => Ablate(a, channel))]));
+            }
+        }
+        Assert.Equal(new long[] { 3, 1000 }, batched.shape);
+        for (int k = 0; k < 3; k++) TensorAssert.CloseAbsolute(batched[k], singles[k][0], 1e-4, $"ablated channel {k}");
+    }
+
+    [Fact]
+    public void Gradients_reach_the_input()
+    {
+        // Input-gradient methods (FullGrad, guided backprop) need ∂logit/∂x through every operator.
+        using var scope = torch.NewDisposeScope();
+        var input = TensorAssert.Npy(Path.Combine(GoldenCase, "input.npy")).requires_grad_(true);
+        var logits = fixture.Model.Forward(input);
+        var grad = torch.autograd.grad([logits[0, 537]], [input])[0];
+        Assert.Equal(input.shape, grad.shape);
+        Assert.True(grad.abs().sum().ToDouble() > 0);
+    }
+
+    [Fact]
     public void Golden_logits()
     {
         using var scope = torch.NewDisposeScope();
@@ -106,6 +141,8 @@ public sealed class OnnxSqueezeNetTests(SqueezeNetOnnxFixture fixture, ITestOutp
     {
         { "gradcam", 537 },
         { "gradcam", 250 },
+        { "guidedcam", 537 },
+        { "guidedcam", 250 },
     };
 
     [Theory]
