@@ -220,6 +220,49 @@ public sealed class OnnxOperatorTests : IDisposable
     }
 
     [Fact]
+    public void PyTorch_style_flatten_through_Shape_Gather_Unsqueeze_Concat()
+    {
+        // PyTorch exports x.view(x.size(0), -1) as Shape → Gather(0) → Unsqueeze → Concat(·, [−1]) → Reshape,
+        // then HardSwish and ReduceMean over axis 1. x = arange(16) − 4 as 2×2×2×2.
+        // hardswish(v) = v·clamp(v/6 + 1/2, 0, 1): sample 0 holds −4..3 → 0, 0, −1/3, −1/3, 0, 2/3, 5/3, 3,
+        // mean 14/3 / 8 = 7/12; sample 1 holds 4..11 (all ≥ 3, unchanged), mean 7.5.
+        var b = new OnnxModelBuilder()
+            .Input("x", 1, 2, 2, 2)
+            .Initializer("zero", [0L])
+            .Initializer("axes0", [0L], 1)
+            .Initializer("minus1", [-1L], 1)
+            .Node("Shape", "shape", ["x"], ["s"])
+            .Node("Gather", "batch", ["s", "zero"], ["n"], Int("axis", 0))
+            .Node("Unsqueeze", "unsq", ["n", "axes0"], ["n1"])
+            .Node("Concat", "target", ["n1", "minus1"], ["t"], Int("axis", 0))
+            .Node("Reshape", "view", ["x", "t"], ["f"])
+            .Node("HardSwish", "hswish", ["f"], ["h"])
+            .Node("ReduceMean", "mean", ["h"], ["y"], Ints("axes", 1), Int("keepdims", 0))
+            .Output("y", 1);
+        var y = Run(b, (torch.arange(16, dtype: ScalarType.Float32) - 4f).reshape(2, 2, 2, 2), layer: "f");
+        Assert.Equal(7f / 12f, y[0], 1e-6f);
+        Assert.Equal(7.5f, y[1], 1e-6f);
+    }
+
+    [Fact]
+    public void Transpose_Squeeze_HardSigmoid_Cast()
+    {
+        // [0, 2] as 1×1×1×2 → Transpose (0,1,3,2) → 1×1×2×1 → Squeeze axes 1, 3 → 1×2 → HardSigmoid
+        // 0.2x + 0.5 → [0.5, 0.9] → Cast to float (unchanged).
+        var b = new OnnxModelBuilder()
+            .Input("x", 1, 1, 1, 2)
+            .Initializer("axes", [1L, 3L], 2)
+            .Node("Transpose", "t", ["x"], ["xt"], Ints("perm", 0, 1, 3, 2))
+            .Node("Squeeze", "sq", ["xt", "axes"], ["s"])
+            .Node("HardSigmoid", "hs", ["s"], ["h"])
+            .Node("Cast", "cast", ["h"], ["y"], Int("to", (long)Onnx.TensorProto.Types.DataType.Float))
+            .Output("y", 1, 2);
+        var y = Run(b, Image([0, 2], 1, 1, 1, 2), classes: 2);
+        Assert.Equal(0.5f, y[0], 1e-6f);
+        Assert.Equal(0.9f, y[1], 1e-6f);
+    }
+
+    [Fact]
     public void A_tap_may_return_a_larger_batch()
     {
         // y = Relu(x) + x. The tap on r returns, per sample, two copies: r and 0·r (Ablation-CAM's layout,

@@ -283,22 +283,26 @@ public sealed class OnnxClassifier : IClassifier
     }
 
     /// <summary>
-    /// A tap may return a larger batch (K·N, each sample's K copies adjacent). Computed operands with the
-    /// same rank and a smaller batch that divides it are repeated to match; constants are left to
-    /// broadcasting.
+    /// A tap may return a larger batch (K·N, each sample's K copies adjacent). Computed operands with a
+    /// smaller batch that divides it are repeated to match; constants are left to broadcasting.
     /// </summary>
     private void FollowBatch(OnnxNode node, Tensor?[] args)
     {
         long batch = 0;
         for (int j = 0; j < args.Length; j++)
-            if (args[j] is Tensor t && t.dim() > 0 && !_constants.ContainsKey(node.Inputs[j])) batch = Math.Max(batch, t.shape[0]);
+            if (Follows(node, args, j)) batch = Math.Max(batch, args[j]!.shape[0]);
         for (int j = 0; j < args.Length; j++)
         {
-            if (args[j] is not Tensor t || t.dim() == 0 || _constants.ContainsKey(node.Inputs[j]) || t.shape[0] == batch) continue;
+            if (!Follows(node, args, j) || args[j]!.shape[0] == batch) continue;
+            var t = args[j]!;
             if (t.shape[0] == 0 || batch % t.shape[0] != 0)
                 throw node.Error($"input '{node.Inputs[j]}' has batch {t.shape[0]}, another input has {batch}: not a multiple");
             if (node.OpType != "Concat" && t.shape[0] == 1) continue; // plain broadcasting does it
             args[j] = t.repeat_interleave(batch / t.shape[0], dim: 0);
         }
     }
+
+    /// <summary>Computed floating-point operands with a batch axis follow; constants and int64 shape arithmetic do not.</summary>
+    private bool Follows(OnnxNode node, Tensor?[] args, int j) =>
+        args[j] is Tensor t && t.dim() > 0 && t.is_floating_point() && !_constants.ContainsKey(node.Inputs[j]);
 }

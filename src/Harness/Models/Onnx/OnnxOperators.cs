@@ -46,6 +46,18 @@ internal static class OnnxOperators
         ["Softmax"] = (n, x, _) => [SoftmaxLike(n, In(x, 0), log: false)],
         ["LogSoftmax"] = (n, x, _) => [SoftmaxLike(n, In(x, 0), log: true)],
         ["Pad"] = Pad,
+        ["Tanh"] = (_, x, _) => [In(x, 0).tanh()],
+        // HardSigmoid (opset 6): max(0, min(1, αx + β)), α = 0.2, β = 0.5 by default.
+        ["HardSigmoid"] = (n, x, _) => [(In(x, 0) * n.Float("alpha", 0.2f) + n.Float("beta", 0.5f)).clamp(0f, 1f)],
+        // HardSwish (opset 14): x · max(0, min(1, x/6 + 1/2)) = torch's hardswish.
+        ["HardSwish"] = (_, x, _) => [F.hardswish(In(x, 0))],
+        ["Shape"] = Shape,
+        ["Gather"] = Gather,
+        ["Unsqueeze"] = Unsqueeze,
+        ["Squeeze"] = Squeeze,
+        ["Transpose"] = Transpose,
+        ["ReduceMean"] = ReduceMean,
+        ["Cast"] = Cast,
     };
 
     /// <summary>Element-wise / concatenating operators whose inputs must agree on the batch (see <see cref="OnnxClassifier"/>).</summary>
@@ -239,6 +251,101 @@ internal static class OnnxOperators
         if (shape.Length > 1 && input.dim() > 0 && shape[0] > 0 && shape[0] == ctx.ExportBatch && input.shape[0] != shape[0])
             shape[0] = input.shape[0];
         return [input.reshape(shape)];
+    }
+
+    // Shape (opset 15): the input's shape as int64, optionally sliced [start, end). Runtime shapes keep Reshape batch-agnostic.
+    private static Tensor[] Shape(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        var input = In(x, 0);
+        long[] shape = input.shape;
+        long start = n.Int("start", 0), end = n.Int("end", shape.Length);
+        if (start < 0) start += shape.Length;
+        if (end < 0) end += shape.Length;
+        start = Math.Clamp(start, 0, shape.Length);
+        end = Math.Clamp(end, start, shape.Length);
+        return [torch.tensor(shape[(int)start..(int)end], device: input.device)];
+    }
+
+    // Gather (opset 13): index_select along `axis`; a scalar index drops that axis (numpy take).
+    private static Tensor[] Gather(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        var data = In(x, 0);
+        var indices = In(x, 1).to_type(ScalarType.Int64);
+        long axis = n.Int("axis", 0);
+        if (axis < 0) axis += data.dim();
+        long size = data.shape[axis];
+        var wrapped = torch.where(indices < 0, indices + size, indices); // negative indices count from the end
+        var picked = data.index_select(axis, wrapped.reshape(-1).to(data.device));
+        long[] shape = [.. data.shape[..(int)axis], .. indices.shape, .. data.shape[((int)axis + 1)..]];
+        return [picked.reshape(shape)];
+    }
+
+    /// <summary>Axes of Unsqueeze/Squeeze/ReduceMean: an attribute before the opset given, an optional int64 input from it.</summary>
+    private static long[]? Axes(OnnxNode n, Tensor?[] x, long inputFromOpset) =>
+        n.Opset < inputFromOpset ? n.Ints("axes") : n.HasInput(1) ? In(x, 1).cpu().to_type(ScalarType.Int64).data<long>().ToArray() : null;
+
+    // Unsqueeze (opset 13): axes refer to the output rank; inserted in ascending order.
+    private static Tensor[] Unsqueeze(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        var y = In(x, 0);
+        long[] axes = Axes(n, x, 13) ?? throw n.Error("axes are required");
+        long rank = y.dim() + axes.Length;
+        foreach (long a in axes.Select(a => a < 0 ? a + rank : a).Order()) y = y.unsqueeze(a);
+        return [y];
+    }
+
+    // Squeeze (opset 13): the given axes (each of size 1), or every size-1 axis when none are given.
+    private static Tensor[] Squeeze(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        var input = In(x, 0);
+        long[]? axes = Axes(n, x, 13);
+        if (axes is null) return [input.squeeze()];
+        var keep = new List<long>();
+        var drop = axes.Select(a => a < 0 ? a + input.dim() : a).ToHashSet();
+        for (long d = 0; d < input.dim(); d++)
+        {
+            if (!drop.Contains(d)) keep.Add(input.shape[d]);
+            else if (input.shape[d] != 1) throw n.Error($"cannot squeeze axis {d} of size {input.shape[d]}");
+        }
+        return [input.reshape(keep.ToArray())];
+    }
+
+    // Transpose (opset 13): default perm reverses the axes.
+    private static Tensor[] Transpose(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        var input = In(x, 0);
+        long[] perm = n.Ints("perm") ?? Enumerable.Range(0, (int)input.dim()).Reverse().Select(i => (long)i).ToArray();
+        return [input.permute(perm)];
+    }
+
+    // ReduceMean (axes an attribute before opset 18, an input from 18): keepdims = 1 by default; no axes = all
+    // axes unless noop_with_empty_axes.
+    private static Tensor[] ReduceMean(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        var input = In(x, 0);
+        bool keep = n.Int("keepdims", 1) != 0;
+        long[]? axes = Axes(n, x, 18);
+        if (axes is null || axes.Length == 0)
+        {
+            if (n.Int("noop_with_empty_axes", 0) != 0) return [input.alias()];
+            axes = Enumerable.Range(0, (int)input.dim()).Select(i => (long)i).ToArray();
+        }
+        return [input.mean(axes, keepdim: keep)];
+    }
+
+    // Cast (opset 13) to the types the interpreter computes with.
+    private static Tensor[] Cast(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        long to = n.Int("to", -1);
+        ScalarType type = (global::Onnx.TensorProto.Types.DataType)to switch
+        {
+            global::Onnx.TensorProto.Types.DataType.Float or global::Onnx.TensorProto.Types.DataType.Double => ScalarType.Float32,
+            global::Onnx.TensorProto.Types.DataType.Int64 => ScalarType.Int64,
+            global::Onnx.TensorProto.Types.DataType.Int32 => ScalarType.Int32,
+            global::Onnx.TensorProto.Types.DataType.Bool => ScalarType.Bool,
+            _ => throw n.Error($"cast to data type {to} is not supported (Float, Double, Int64, Int32, Bool)"),
+        };
+        return [In(x, 0).to_type(type)];
     }
 
     // Dropout (opset 13) in inference is the identity; the optional mask output is all true.
