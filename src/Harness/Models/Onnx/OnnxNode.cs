@@ -7,7 +7,7 @@ namespace GuidedCam.Harness.Models.Onnx;
 /// (an empty name is an omitted optional input, ONNX IR §"Optional inputs") and typed attribute
 /// look-ups. Errors name the operator, the node and the file, so a bad model is easy to locate.
 /// </summary>
-public sealed class OnnxNode
+internal sealed class OnnxNode
 {
     private readonly Dictionary<string, AttributeProto> _attributes;
 
