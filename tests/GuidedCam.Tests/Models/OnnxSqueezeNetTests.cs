@@ -93,6 +93,26 @@ public sealed class OnnxSqueezeNetTests(SqueezeNetOnnxFixture fixture, ITestOutp
     }
 
     [Fact]
+    public void Intermediate_tensors_are_freed_during_the_forward_pass()
+    {
+        // When the last node runs, only the tensors it still needs should be alive: of the 64 earlier node
+        // outputs none is read again except by the final Flatten. Counted with TorchSharp's per-thread
+        // live-tensor statistics: a tap on the output sees how many tensors the forward pass holds there.
+        using var scope = torch.NewDisposeScope();
+        var input = TensorAssert.Npy(Path.Combine(GoldenCase, "input.npy"));
+        long before = 0, atOutput = 0;
+        var tap = new LayerTap("squeezenet0_flatten0_reshape0", y => { atOutput = DisposeScopeManager.Statistics.ThreadTotalLiveCount; return null; });
+        using (torch.no_grad())
+        {
+            before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            fixture.Model.Forward(input, [tap]);
+        }
+        output.WriteLine($"live tensors at the output: {atOutput - before} more than before the forward pass");
+        // At most: the pooled input of Flatten, Flatten's output and a few handles TorchSharp creates per call.
+        Assert.InRange(atOutput - before, 0, 8);
+    }
+
+    [Fact]
     public void Gradients_reach_the_input()
     {
         // Input-gradient methods (FullGrad, guided backprop) need ∂logit/∂x through every operator.
