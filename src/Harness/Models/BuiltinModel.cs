@@ -31,7 +31,7 @@ public static class BuiltinModel
         }
     }
 
-    public static ModuleClassifier Load(string? weightsPath = null, Device? device = null, string name = "builtin")
+    public static ModuleClassifier Load(string? weightsPath = null, Device? device = null, string name = "builtin", string? layer = null)
     {
         TorchRuntime.Initialize();
         string path = weightsPath ?? DefaultWeightsPath;
@@ -40,6 +40,7 @@ public static class BuiltinModel
         var net = new SyntheticCnn(SyntheticDataset.Shapes.Length);
         try { net.load(path); }
         catch (Exception e) { throw new InvalidDataException($"{path}: not a weights file of the built-in model ({e.Message})", e); }
-        return new ModuleClassifier(name, net, SyntheticDataset.Shapes.Length, "synthetic6", SyntheticCnn.DefaultLayer, device);
+        // ModuleClassifier rejects a default layer that does not exist, naming the valid ones.
+        return new ModuleClassifier(name, net, SyntheticDataset.Shapes.Length, "synthetic6", layer ?? SyntheticCnn.DefaultLayer, device);
     }
 }

@@ -15,7 +15,13 @@ public static class ModelLoader
     public const string DefaultLabelSpace = "imagenet1k";
 
     /// <summary>Extension point: built-in architectures (e.g. `builtin`, the synthetic CNN) by arch id.</summary>
-    public static Dictionary<string, Func<ModelSpec, Device, LoadedModel>> Builtins { get; } = new(StringComparer.Ordinal);
+    public static Dictionary<string, Func<ModelSpec, Device, LoadedModel>> Builtins { get; } = new(StringComparer.Ordinal)
+    {
+        [BuiltinModel.Arch] = (spec, device) => new LoadedModel(
+            BuiltinModel.Load(spec.Weights, device, spec.Name, spec.Layer),
+            spec.Preprocessing ?? SyntheticDataset.DefaultPreprocessing,
+            spec.LabelSpace ?? "synthetic6"),
+    };
 
     /// <summary>Where warnings go besides <see cref="LoadedModel.Warnings"/>; standard error by default.</summary>
     public static Action<string> Warn { get; set; } = message => Console.Error.WriteLine($"warning: {message}");

@@ -1,4 +1,4 @@
-using GuidedCam.Core;
+using System.Globalization;
 using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Datasets;
 using GuidedCam.Harness.Models;
@@ -7,61 +7,93 @@ using static TorchSharp.torch;
 namespace GuidedCam.Harness.Running;
 
 /// <summary>A model ready to run: the classifier, the preprocessing its inputs need and its label space.</summary>
-public sealed record RunModel(ComponentEntry Entry, IClassifier Classifier, Preprocessing Preprocessing, string LabelSpace) : IDisposable
+public sealed record RunModel(ComponentEntry Entry, GuidedCam.Core.IClassifier Classifier, Preprocessing Preprocessing, string LabelSpace) : IDisposable
 {
     public string Name => Entry.Name;
     public void Dispose() => Classifier.Dispose();
 }
 
-/// <summary>Builds models and datasets from config entries. Each kind lists its allowed options.</summary>
+/// <summary>
+/// Turns config entries into models and datasets (through <see cref="ModelLoader"/> and
+/// <see cref="DatasetLoader"/>). Each kind lists the keys it allows; a wrong key or value is an error
+/// naming it.
+/// </summary>
 public static class RunComponents
 {
+    private static readonly string[] ModelKeys = { "weights", "onnx", "file", "layer", "label-space", "num-classes", "seed", "resize", "crop", "mean", "std", "channel-order" };
+
     public static RunModel CreateModel(ComponentEntry e, Device device)
     {
-        switch (e.Id)
+        Allow(e, ModelKeys);
+        var spec = new ModelSpec
         {
-            case BuiltinModel.Arch:
-                Allow(e, "weights", "layer");
-                var m = BuiltinModel.Load(e.Get("weights"), device, e.Name);
-                return new RunModel(e, WithLayer(m, e), SyntheticDataset.DefaultPreprocessing, "synthetic6");
-            default:
-                throw new ArgumentException($"unknown model arch '{e.Id}' (allowed: {BuiltinModel.Arch})");
-        }
+            Name = e.Name,
+            Arch = e.Id,
+            Weights = e.Get("weights"),
+            Onnx = e.Get("onnx") ?? e.Get("file"),
+            Layer = e.Get("layer"),
+            LabelSpace = e.Get("label-space"),
+            NumClasses = e.Get("num-classes") is null ? null : IntOpt(e, "num-classes", 0, 1),
+            Seed = IntOpt(e, "seed", 0, 0),
+            Preprocessing = PreprocessingOf(e),
+        };
+        var loaded = ModelLoader.Load(spec, device);
+        return new RunModel(e, loaded.Model, loaded.Preprocessing, loaded.LabelSpace);
     }
 
-    public static IDataset CreateDataset(ComponentEntry e, int seed)
-    {
-        switch (e.Id)
-        {
-            case "synthetic":
-                Allow(e, "count", "image-size", "split", "seed");
-                return new SyntheticDataset(e.Name, IntOpt(e, "count", 200, 1), IntOpt(e, "seed", seed, 0), e.Get("split") ?? "test", IntOpt(e, "image-size", 64, 32));
-            default:
-                throw new ArgumentException($"unknown dataset kind '{e.Id}' (allowed: synthetic)");
-        }
-    }
-
-    /// <summary>The target layer a model entry asks for, checked against the model's layers.</summary>
-    private static IClassifier WithLayer(IClassifier model, ComponentEntry e)
-    {
-        if (e.Get("layer") is { } layer) model.RequireLayer(layer);
-        return model;
-    }
-
+    /// <summary>The target layer of a model entry: its `layer` key, else the model's default.</summary>
     public static string LayerOf(RunModel m) => m.Entry.Get("layer") ?? m.Classifier.DefaultTargetLayer;
+
+    /// <summary>A preprocessing override from the keys resize, crop, mean, std, channel-order; null when none is given.</summary>
+    public static Preprocessing? PreprocessingOf(ComponentEntry e)
+    {
+        string[] keys = { "resize", "crop", "mean", "std", "channel-order" };
+        if (!keys.Any(k => e.Get(k) != null)) return null;
+        var p = e.Id == BuiltinModel.Arch ? SyntheticDataset.DefaultPreprocessing : Preprocessing.ImageNet224;
+        if (e.Get("resize") is { } r)
+        {
+            var parts = r.Split('x', ',');
+            if (parts.Length == 1 && int.TryParse(parts[0], out int s) && s > 0) p = p with { ResizeShorter = s, ResizeWidth = null, ResizeHeight = null };
+            else if (parts.Length == 2 && int.TryParse(parts[0], out int w) && int.TryParse(parts[1], out int h) && w > 0 && h > 0) p = p with { ResizeShorter = null, ResizeWidth = w, ResizeHeight = h };
+            else if (r == "none") p = p with { ResizeShorter = null, ResizeWidth = null, ResizeHeight = null };
+            else throw new ArgumentException($"'{e.Name}.resize' must be a shorter-side length (256), WxH (224x224) or none, not '{r}'");
+        }
+        if (e.Get("crop") is { } c)
+            p = c == "none" ? p with { Crop = null } : p with { Crop = IntOpt(e, "crop", 0, 1) };
+        if (e.Get("mean") is not null) p = p with { Mean = Triple(e, "mean") };
+        if (e.Get("std") is not null) p = p with { Std = Triple(e, "std") };
+        if (e.Get("channel-order") is { } o)
+            p = o is "rgb" or "bgr" ? p with { ChannelOrder = o } : throw new ArgumentException($"'{e.Name}.channel-order' must be rgb or bgr, not '{o}'");
+        return p;
+    }
+
+    public static IDataset CreateDataset(ComponentEntry e, int seed) => DatasetLoader.Open(DatasetSpecOf(e, seed));
 
     public static void Allow(ComponentEntry e, params string[] keys)
     {
         foreach (var k in e.Options.Keys)
             if (!keys.Contains(k))
-                throw new ArgumentException($"'{e.Id}' has no option '{k}' (allowed: {string.Join(", ", keys.Prepend("name"))})");
+                throw new ArgumentException($"'{e.Name}' ({e.Id}) has no option '{k}' (allowed: {string.Join(", ", keys.Prepend("name"))})");
     }
 
     public static int IntOpt(ComponentEntry e, string key, int dflt, int min)
     {
         var v = e.Get(key);
         if (v is null) return dflt;
-        if (!int.TryParse(v, out int i) || i < min) throw new ArgumentException($"'{e.Id}.{key}' must be a whole number ≥ {min}, not '{v}'");
+        if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) || i < min)
+            throw new ArgumentException($"'{e.Name}.{key}' must be a whole number ≥ {min}, not '{v}'");
         return i;
+    }
+
+    private static float[] Triple(ComponentEntry e, string key)
+    {
+        var parts = e.Get(key)!.Split(',', StringSplitOptions.TrimEntries);
+        var values = new float[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+                throw new ArgumentException($"'{e.Name}.{key}' must be a list of three numbers, not '{e.Get(key)}'");
+        if (values.Length != 3) throw new ArgumentException($"'{e.Name}.{key}' must be a list of three numbers, not '{e.Get(key)}'");
+        if (key == "std" && values.Any(v => v <= 0)) throw new ArgumentException($"'{e.Name}.std' must be positive, not '{e.Get(key)}'");
+        return values;
     }
 }

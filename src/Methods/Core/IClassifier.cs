@@ -42,8 +42,8 @@ public static class ClassifierExtensions
     public static void RequireLayer(this IClassifier model, string layer)
     {
         if (model.LayerNames.Contains(layer)) return;
-        var names = model.LayerNames;
-        string list = names.Count <= 60 ? string.Join(", ", names) : string.Join(", ", names.Take(60)) + $", … ({names.Count} in all)";
+        // All names, however many: a truncated list hides exactly the one the user is looking for.
+        string list = string.Join(", ", model.LayerNames);
         throw new ArgumentException($"model '{model.Name}' has no layer '{layer}'. Valid layer names: {list}");
     }
 }

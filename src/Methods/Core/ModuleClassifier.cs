@@ -26,8 +26,7 @@ public class ModuleClassifier : IClassifier
         foreach (var p in _module.parameters()) p.requires_grad = false;
         _layers = _module.named_modules().Where(t => t.name.Length > 0).ToDictionary(t => t.name, t => t.module);
         LayerNames = _module.named_modules().Where(t => t.name.Length > 0).Select(t => t.name).ToArray();
-        if (!_layers.ContainsKey(defaultTargetLayer))
-            throw new ArgumentException($"model '{name}': default target layer '{defaultTargetLayer}' does not exist");
+        this.RequireLayer(defaultTargetLayer);
     }
 
     public string Name { get; }
