@@ -72,7 +72,7 @@ public sealed class ImageNetDataset : AnnotatedImageDataset
                     // ILSVRC boxes are 0-based and inclusive (the devkit's evaluation adds 1 to xmax − xmin).
                     objects.Add(new ObjectAnnotation(c, new Box(o.XMin, o.YMin, o.XMax + 1, o.YMax + 1), o.Difficult, o.Truncated));
                 }
-                if (ann.Objects.Count == 0) problems.Add($"{xml}: no <object> in the box annotation");
+                if (ann.ObjectElements == 0) problems.Add($"{xml}: no <object> in the box annotation");
             }
             else
             {

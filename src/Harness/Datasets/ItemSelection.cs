@@ -3,9 +3,10 @@ namespace GuidedCam.Harness.Datasets;
 /// <summary>
 /// The item selection every loader applies, in this order: the split's ids in the loader's fixed order →
 /// class filter → deterministic sample → limit. The sample keeps the dataset order of the drawn items, so
-/// a sample of N with a given seed is the same list on every machine and .NET version.
+/// a sample of N with a given seed is the same list on every machine and .NET version. Public so other
+/// loaders (the synthetic set) select items the same way.
 /// </summary>
-internal static class ItemSelection
+public static class ItemSelection
 {
     public static void ValidateOptions(DatasetSpec spec)
     {

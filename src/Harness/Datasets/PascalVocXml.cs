@@ -12,9 +12,13 @@ internal static class PascalVocXml
 {
     public sealed record XmlObject(string Name, double XMin, double YMin, double XMax, double YMax, bool Difficult, bool Truncated);
 
-    public sealed record XmlAnnotation(int? Width, int? Height, IReadOnlyList<XmlObject> Objects);
+    public sealed record XmlAnnotation(int? Width, int? Height, IReadOnlyList<XmlObject> Objects, int ObjectElements);
 
-    /// <summary>Parses one file; every problem (with the path and the object's position) goes to <paramref name="problems"/>, and null is returned when the file is unusable.</summary>
+    /// <summary>
+    /// Parses one file; every problem (with the path and the object's position) goes to <paramref name="problems"/>.
+    /// Null when the file cannot be read at all; otherwise the objects that parsed, so callers can report
+    /// their own problems (unknown classes) for the rest of the file too.
+    /// </summary>
     public static XmlAnnotation? Read(string path, List<string> problems)
     {
         XDocument doc;
@@ -33,7 +37,6 @@ internal static class PascalVocXml
             problems.Add($"{path}: root element is <{root?.Name.LocalName}>, expected <annotation>");
             return null;
         }
-        int before = problems.Count;
         int? width = ReadInt(root.Element("size")?.Element("width"));
         int? height = ReadInt(root.Element("size")?.Element("height"));
         var objects = new List<XmlObject>();
@@ -53,7 +56,7 @@ internal static class PascalVocXml
             objects.Add(new XmlObject(name, x1.Value, y1.Value, x2.Value, y2.Value,
                 Flag(o.Element("difficult"), where, "difficult", problems), Flag(o.Element("truncated"), where, "truncated", problems)));
         }
-        return problems.Count > before ? null : new XmlAnnotation(width, height, objects);
+        return new XmlAnnotation(width, height, objects, k);
     }
 
     private static int? ReadInt(XElement? e) =>

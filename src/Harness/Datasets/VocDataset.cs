@@ -54,7 +54,7 @@ public sealed class VocDataset : AnnotatedImageDataset
                 if (c < 0) { problems.Add($"{xml}: <object> #{k} has class '{o.Name}', not one of the 20 VOC classes"); continue; }
                 objects.Add(new ObjectAnnotation(c, new Box(o.XMin - 1, o.YMin - 1, o.XMax, o.YMax), o.Difficult, o.Truncated));
             }
-            if (objects.Count == 0 && ann.Objects.Count == 0) problems.Add($"{xml}: no <object> in the annotation");
+            if (ann.ObjectElements == 0) problems.Add($"{xml}: no <object> in the annotation");
             split.Add((id, jpg, objects));
         }
         ThrowIfProblems(problems);
