@@ -100,6 +100,8 @@ public class CocoDatasetTests
             bool[] triMask = Assert.IsType<bool[]>(tri.Mask), rleMask = Assert.IsType<bool[]>(rle.Mask);
             int n = triMask.Count(v => v);
             Assert.InRange(n, 1072 - 75.9, 1072 + 76.9);
+            // An independent even–odd count of pixel centres (a 10-line python script) also gives 1072.
+            Assert.Equal(1072, n);
             Assert.True(triMask[19 * w + 28]);  // the centroid (28, 19.3) is inside
             Assert.False(triMask[40 * w + 5]);  // below-left of edge (20,44)–(4,4)
             Assert.False(triMask[3 * w + 30]);  // above the top edge
