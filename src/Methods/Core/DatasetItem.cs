@@ -40,6 +40,8 @@ public sealed record ObjectAnnotation(int ClassIndex, Box Box, bool Difficult = 
 {
     /// <summary>Optional instance mask at original size, row-major (COCO segmentation).</summary>
     public bool[]? Mask { get; init; }
+    /// <summary>COCO <c>iscrowd = 1</c>: the region covers a group of instances (its mask is RLE); kept so metrics can choose to treat it like a difficult object.</summary>
+    public bool Crowd { get; init; }
 }
 
 /// <summary>

@@ -1,0 +1,28 @@
+namespace GuidedCam.Harness.Datasets;
+
+/// <summary>Opens the dataset a <see cref="DatasetSpec"/> describes through the factory registered for its kind.</summary>
+public static class DatasetLoader
+{
+    /// <summary>
+    /// Factories by kind (case-insensitive). The real-dataset loaders are registered here; other kinds
+    /// (the built-in synthetic set) are added by the code that owns them.
+    /// </summary>
+    public static Dictionary<string, Func<DatasetSpec, IDataset>> Builtins { get; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["imagenet"] = spec => new ImageNetDataset(spec),
+        ["coco"] = spec => new CocoDataset(spec),
+        ["voc"] = spec => new VocDataset(spec),
+    };
+
+    /// <summary>Validates the spec's selection options and opens the dataset (its constructor validates the layout).</summary>
+    public static IDataset Open(DatasetSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (string.IsNullOrWhiteSpace(spec.Kind))
+            throw new ArgumentException($"dataset '{spec.Name}': `kind` is missing; allowed: {string.Join(", ", Builtins.Keys.Order())}");
+        if (!Builtins.TryGetValue(spec.Kind, out var factory))
+            throw new ArgumentException($"dataset '{spec.Name}': unknown kind '{spec.Kind}'; allowed: {string.Join(", ", Builtins.Keys.Order())}");
+        ItemSelection.ValidateOptions(spec);
+        return factory(spec);
+    }
+}
