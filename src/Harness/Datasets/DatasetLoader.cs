@@ -4,14 +4,14 @@ namespace GuidedCam.Harness.Datasets;
 public static class DatasetLoader
 {
     /// <summary>
-    /// Factories by kind (case-insensitive). The real-dataset loaders are registered here; other kinds
-    /// (the built-in synthetic set) are added by the code that owns them.
+    /// Factories by kind (case-insensitive): the three real-dataset loaders and the built-in synthetic set.
     /// </summary>
     public static Dictionary<string, Func<DatasetSpec, IDataset>> Builtins { get; } = new(StringComparer.OrdinalIgnoreCase)
     {
         ["imagenet"] = spec => new ImageNetDataset(spec),
         ["coco"] = spec => new CocoDataset(spec),
         ["voc"] = spec => new VocDataset(spec),
+        ["synthetic"] = SyntheticDataset.FromSpec,
     };
 
     /// <summary>Validates the spec's selection options and opens the dataset (its constructor validates the layout).</summary>

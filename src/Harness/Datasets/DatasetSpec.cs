@@ -28,4 +28,8 @@ public sealed record DatasetSpec
     /// or a path to one of them (relative to the root). Absent: the first of the three that exists.
     /// </summary>
     public string? LabelFile { get; init; }
+    /// <summary>Synthetic only (config key `count`): how many images the generator draws (default 200).</summary>
+    public int? Count { get; init; }
+    /// <summary>Synthetic only (config key `image-size`): side of the square images in pixels (default 64).</summary>
+    public int? ImageSize { get; init; }
 }

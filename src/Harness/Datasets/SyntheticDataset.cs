@@ -19,7 +19,25 @@ public sealed class SyntheticDataset : IDataset
 
     private readonly int _seed;
     private readonly int _splitSalt;
-    private readonly string[] _ids;
+    private string[] _ids;
+
+    /// <summary>
+    /// From a config entry: `count` images of `split` (train | val | test, default test) at `image-size`,
+    /// generated from `seed`; then the usual selection (class filter → sample → limit, <see cref="ItemSelection"/>).
+    /// </summary>
+    public static IDataset FromSpec(DatasetSpec spec)
+    {
+        if (spec.Root != null) throw new ArgumentException($"dataset '{spec.Name}': the synthetic set is generated, it has no `root`");
+        if (spec.LabelFile != null) throw new ArgumentException($"dataset '{spec.Name}': `label-file` is for ImageNet only");
+        string split = spec.Split == "val" && spec.Count is null ? "test" : spec.Split;
+        var ds = new SyntheticDataset(spec.Name, spec.Count ?? 200, spec.Seed, split, spec.ImageSize ?? 64);
+        var problems = new List<string>();
+        var filter = ItemSelection.ResolveClassFilter(spec, Shapes.Length, (name, c) => string.Equals(name, Shapes[c], StringComparison.OrdinalIgnoreCase), problems, "allowed: " + string.Join(", ", Shapes));
+        if (problems.Count > 0) throw new ArgumentException($"dataset '{spec.Name}': " + string.Join("; ", problems));
+        var ids = ItemSelection.Select(spec, ds._ids, id => new[] { ds.Generate(ds.IndexOf(id)).ClassIndex }, filter);
+        if (!ReferenceEquals(ids, ds._ids)) ds._ids = ids.ToArray();
+        return ds;
+    }
 
     public SyntheticDataset(string name, int count, int seed = 0, string split = "test", int imageSize = 64)
     {
@@ -46,12 +64,17 @@ public sealed class SyntheticDataset : IDataset
     public IReadOnlyList<string> ClassNames => Shapes;
     public IReadOnlyList<string> ItemIds => _ids;
 
-    public DatasetItem Load(string id, Preprocessing preprocessing)
+    private int IndexOf(string id)
     {
         int dash = id.LastIndexOf('-');
         if (dash < 0 || id[..dash] != Split || !int.TryParse(id[(dash + 1)..], out int index))
             throw new ItemLoadException(id, $"not an item id of synthetic split '{Split}'");
-        var s = Generate(index);
+        return index;
+    }
+
+    public DatasetItem Load(string id, Preprocessing preprocessing)
+    {
+        var s = Generate(IndexOf(id));
         int n = ImageSize * ImageSize;
         var input = new float[3 * n];
         for (int c = 0; c < 3; c++)

@@ -69,6 +69,27 @@ public static class RunComponents
 
     public static IDataset CreateDataset(ComponentEntry e, int seed) => DatasetLoader.Open(DatasetSpecOf(e, seed));
 
+    private static readonly string[] DatasetKeys = { "root", "split", "limit", "sample", "seed", "classes", "label-file", "count", "image-size" };
+
+    public static DatasetSpec DatasetSpecOf(ComponentEntry e, int runSeed)
+    {
+        Allow(e, DatasetKeys);
+        return new DatasetSpec
+        {
+            Name = e.Name,
+            Kind = e.Id,
+            Root = e.Get("root"),
+            Split = e.Get("split") ?? "val",
+            Limit = e.Get("limit") is null ? null : IntOpt(e, "limit", 0, 1),
+            Sample = e.Get("sample") is null ? null : IntOpt(e, "sample", 0, 1),
+            Seed = IntOpt(e, "seed", runSeed, 0),
+            Classes = e.Get("classes")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            LabelFile = e.Get("label-file"),
+            Count = e.Get("count") is null ? null : IntOpt(e, "count", 0, 1),
+            ImageSize = e.Get("image-size") is null ? null : IntOpt(e, "image-size", 0, 32),
+        };
+    }
+
     public static void Allow(ComponentEntry e, params string[] keys)
     {
         foreach (var k in e.Options.Keys)
