@@ -1,5 +1,4 @@
 using GuidedCam.Methods;
-using TorchSharp;
 
 namespace GuidedCam.Metrics;
 

@@ -1,3 +1,6 @@
+using GuidedCam.Methods;
+using static TorchSharp.torch;
+
 namespace GuidedCam.Metrics;
 
 /// <summary>
@@ -14,12 +17,12 @@ public sealed class SparsityMetric(IReadOnlyDictionary<string, string>? options 
     public override ScoreDirection Direction => ScoreDirection.HigherIsBetter;
     public override string Unit => "ratio";
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
-    protected override IReadOnlyList<GuidedCam.Methods.OptionSpec> ProtocolOptions => Array.Empty<GuidedCam.Methods.OptionSpec>();
+    protected override IReadOnlyList<OptionSpec> ProtocolOptions => Array.Empty<OptionSpec>();
 
     public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
     {
         RequireConsistent(batch);
-        using var flat = batch.Maps.detach().reshape(batch.Maps.shape[0], -1).to(TorchSharp.torch.CPU).to_type(TorchSharp.torch.ScalarType.Float64);
+        using var flat = batch.Maps.detach().reshape(batch.Maps.shape[0], -1).to(CPU).to_type(ScalarType.Float64);
         var values = new MetricValue[batch.Units.Count];
         for (int i = 0; i < values.Length; i++)
         {
