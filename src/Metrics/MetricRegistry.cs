@@ -5,7 +5,18 @@ namespace GuidedCam.Metrics;
 /// </summary>
 public static class MetricRegistry
 {
-    private static readonly Dictionary<string, Func<IReadOnlyDictionary<string, string>?, IMetric>> Factories = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, Func<IReadOnlyDictionary<string, string>?, IMetric>> Factories = new(StringComparer.Ordinal)
+    {
+        ["average-drop"] = o => new AverageDropMetric(o),
+        ["increase-in-confidence"] = o => new IncreaseInConfidenceMetric(o),
+        ["deletion"] = o => new DeletionMetric(o),
+        ["insertion"] = o => new InsertionMetric(o),
+        ["pointing-game"] = o => new PointingGameMetric(o),
+        ["energy-pointing-game"] = o => new EnergyPointingGameMetric(o),
+        ["loc-gt-known"] = o => new LocalizationGtKnownMetric(o),
+        ["loc-top1"] = o => new LocalizationTop1Metric(o),
+        ["sparsity"] = o => new SparsityMetric(o),
+    };
 
     public static IReadOnlyCollection<string> Ids => Factories.Keys;
 

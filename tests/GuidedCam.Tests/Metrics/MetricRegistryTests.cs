@@ -1,0 +1,74 @@
+using GuidedCam.Metrics;
+using static GuidedCam.Tests.Metrics.MetricFixtures;
+
+namespace GuidedCam.Tests.Metrics;
+
+/// <summary>Every metric is registered, declares itself, and resolves its options with METRICS.md defaults.</summary>
+public class MetricRegistryTests
+{
+    [Fact]
+    public void EveryMetricIsRegisteredWithItsDeclaredDefaults()
+    {
+        // Defaults from METRICS.md (target per "Which class"; masking, step, substrate, tolerance, threshold).
+        var expected = new Dictionary<string, string>
+        {
+            ["average-drop"] = "masking=normalized;target=predicted",
+            ["increase-in-confidence"] = "masking=normalized;target=predicted",
+            ["deletion"] = "batch-size=64;step=input-width;substrate=zeros;target=predicted",
+            ["insertion"] = "batch-size=64;step=input-width;target=predicted",
+            ["pointing-game"] = "target=ground-truth;tolerance=15",
+            ["energy-pointing-game"] = "target=ground-truth",
+            ["loc-gt-known"] = "target=ground-truth;threshold=0.15",
+            ["loc-top1"] = "target=ground-truth;threshold=0.15",
+            ["sparsity"] = "target=predicted",
+        };
+        Assert.Equal(expected.Keys.OrderBy(k => k), MetricRegistry.Ids.OrderBy(k => k));
+        foreach (var (id, options) in expected)
+        {
+            var m = MetricRegistry.Create(id);
+            Assert.Equal(id, m.Id);
+            Assert.Equal(options, string.Join(';', m.Options.Select(kv => $"{kv.Key}={kv.Value}")));
+            Assert.Equal(m.Options["target"] == "predicted" ? TargetSelection.Predicted : TargetSelection.GroundTruth, m.Target);
+            Assert.False(string.IsNullOrWhiteSpace(m.Citation));
+            Assert.Equal(m.Options.Keys.OrderBy(k => k), m.DeclaredOptions.Select(o => o.Name).OrderBy(k => k));
+        }
+        Assert.Equal(ScoreDirection.LowerIsBetter, MetricRegistry.Create("average-drop").Direction);
+        Assert.Equal(ScoreDirection.LowerIsBetter, MetricRegistry.Create("deletion").Direction);
+        Assert.Equal(ScoreDirection.HigherIsBetter, MetricRegistry.Create("insertion").Direction);
+    }
+
+    [Theory]
+    [InlineData("deletion", "substrate", "noise", "allowed: zeros, mean, blur")]
+    [InlineData("deletion", "step", "0", "whole number ≥ 1 or 'input-width'")]
+    [InlineData("insertion", "substrate", "zeros", "allowed: target, step, batch-size")]
+    [InlineData("average-drop", "masking", "black", "allowed: normalized, pixel")]
+    [InlineData("pointing-game", "tolerance", "-1", "≥ 0")]
+    [InlineData("loc-top1", "threshold", "1.5", "[0, 1)")]
+    [InlineData("energy-pointing-game", "target", "top5", "allowed: predicted, ground-truth")]
+    public void BadOptionsAreClearErrors(string id, string key, string value, string hint)
+    {
+        var e = Assert.Throws<ArgumentException>(() => MetricRegistry.Create(id, new Dictionary<string, string> { [key] = value }));
+        Assert.Contains(hint, e.Message);
+    }
+
+    [Fact]
+    public void UnknownMetricListsTheKnownOnes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => MetricRegistry.Create("ssim"));
+        Assert.Contains("pointing-game", e.Message);
+    }
+
+    [Fact]
+    public void Sparsity_IsMaxOverMean_AndAllZeroIsFlagged()
+    {
+        TestSetup.Torch();
+        // S = [1, 0.5, 0.5, 0]: max 1, mean 0.5 → 2. All-zero map: no mean → 0, flagged.
+        var model = NullModel(2, 2);
+        var units = new[] { Unit(Item("s", 2, 2, new float[4])), Unit(Item("z", 2, 2, new float[4])) };
+        var values = MetricRegistry.Create("sparsity").Evaluate(Batch(model, units, new[] { new float[] { 1, 0.5f, 0.5f, 0 }, new float[4] }));
+        Assert.Equal(2.0, values[0].Value, 6);
+        Assert.False(values[0].Flagged);
+        Assert.Equal(0.0, values[1].Value);
+        Assert.True(values[1].Flagged);
+    }
+}
