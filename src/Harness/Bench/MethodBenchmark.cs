@@ -16,7 +16,10 @@ namespace GuidedCam.Harness.Bench;
 /// <param name="MsPerImageMin">Fastest repeat, the figure least disturbed by other load on the machine.</param>
 /// <param name="ForwardPassesPerImage">Forward network invocations per image, as the method reports them.</param>
 /// <param name="BackwardPassesPerImage">Backward passes per image, as the method reports them.</param>
-/// <param name="RepeatMsPerImage">Time per image of each repeat, in run order (for paired ratios between methods).</param>
+/// <param name="RepeatMsPerImage">Wall time per image of each repeat, in run order (for paired ratios between methods).</param>
+/// <param name="CpuMsPerImage">Median over repeats of the process's CPU time per image (all threads): the work done,
+/// much less sensitive than wall time to other processes competing for the cores.</param>
+/// <param name="RepeatCpuMsPerImage">CPU time per image of each repeat.</param>
 public sealed record MethodBenchmarkRow(
     string Method,
     int BatchSize,
@@ -27,7 +30,9 @@ public sealed record MethodBenchmarkRow(
     double MsPerImageMin,
     double ForwardPassesPerImage,
     double BackwardPassesPerImage,
-    IReadOnlyList<double> RepeatMsPerImage);
+    IReadOnlyList<double> RepeatMsPerImage,
+    double CpuMsPerImage,
+    IReadOnlyList<double> RepeatCpuMsPerImage);
 
 /// <summary>
 /// Times saliency methods on one classifier and a fixed input batch (N×3×H×W). For each batch size,
@@ -86,9 +91,10 @@ public sealed class MethodBenchmark
             var batches = Enumerable.Range(0, (images + batchSize - 1) / batchSize)
                 .Select(i => (Start: i * batchSize, Count: Math.Min(batchSize, images - i * batchSize))).ToArray();
             for (int w = 0; w < Warmup; w++)
-                foreach (var m in methods) Time(m, batches[0].Start, batches[0].Count, targets);
+                foreach (var m in methods) Time(m, _model, _inputs, Layer, batches[0].Start, batches[0].Count, targets);
 
             var elapsed = new double[methods.Length, Repeats];
+            var cpu = new double[methods.Length, Repeats];
             var forward = new long[methods.Length];
             var backward = new long[methods.Length];
             int turn = 0;
@@ -99,8 +105,9 @@ public sealed class MethodBenchmark
                     for (int j = 0; j < methods.Length; j++)
                     {
                         int mi = (j + turn) % methods.Length;
-                        var (ms, f, bw) = Time(methods[mi], start, count, targets);
+                        var (ms, cpuMs, f, bw) = Time(methods[mi], _model, _inputs, Layer, start, count, targets);
                         elapsed[mi, r] += ms;
+                        cpu[mi, r] += cpuMs;
                         if (r == 0) { forward[mi] += f; backward[mi] += bw; }
                     }
                     turn++;
@@ -109,8 +116,10 @@ public sealed class MethodBenchmark
             for (int mi = 0; mi < methods.Length; mi++)
             {
                 var perRepeat = Enumerable.Range(0, Repeats).Select(r => elapsed[mi, r] / images).ToArray();
+                var cpuPerRepeat = Enumerable.Range(0, Repeats).Select(r => cpu[mi, r] / images).ToArray();
                 rows.Add(new MethodBenchmarkRow(methods[mi].Id, batchSize, images, Repeats, torch.get_num_threads(),
-                    Median(perRepeat), perRepeat.Min(), (double)forward[mi] / images, (double)backward[mi] / images, perRepeat));
+                    Median(perRepeat), perRepeat.Min(), (double)forward[mi] / images, (double)backward[mi] / images, perRepeat,
+                    Median(cpuPerRepeat), cpuPerRepeat));
             }
         }
         return rows;
@@ -121,13 +130,15 @@ public sealed class MethodBenchmark
     /// size: the median over repeats of the per-repeat ratio. Both ran interleaved within each repeat,
     /// so pairing by repeat cancels most of the drift in machine load.
     /// </summary>
-    public static double Ratio(IEnumerable<MethodBenchmarkRow> rows, string method, string baseline, int batchSize)
+    public static double Ratio(IEnumerable<MethodBenchmarkRow> rows, string method, string baseline, int batchSize, bool cpuTime = false)
     {
         var list = rows.ToList();
         MethodBenchmarkRow Find(string id) => list.FirstOrDefault(r => r.Method == id && r.BatchSize == batchSize)
             ?? throw new ArgumentException($"no benchmark row for method '{id}' at batch size {batchSize}");
         var (a, b) = (Find(method), Find(baseline));
-        return Median(a.RepeatMsPerImage.Zip(b.RepeatMsPerImage, (x, y) => x / y).ToArray());
+        return cpuTime
+            ? Median(a.RepeatCpuMsPerImage.Zip(b.RepeatCpuMsPerImage, (x, y) => x / y).ToArray())
+            : Median(a.RepeatMsPerImage.Zip(b.RepeatMsPerImage, (x, y) => x / y).ToArray());
     }
 
     private static double Median(IReadOnlyList<double> values)
@@ -136,20 +147,24 @@ public sealed class MethodBenchmark
         return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 
-    private (double Ms, int Forward, int Backward) Time(ISaliencyMethod method, int start, int count, long[] targets)
+    private static (double Ms, double CpuMs, int Forward, int Backward) Time(ISaliencyMethod method, IClassifier model, Tensor inputs, string? layer, int start, int count, long[] targets)
     {
         using var scope = torch.NewDisposeScope();
         var request = new SaliencyRequest
         {
-            Model = _model,
-            Input = _inputs.narrow(0, start, count),
+            Model = model,
+            Input = inputs.narrow(0, start, count),
             Targets = targets.Skip(start).Take(count).ToArray(),
-            Layer = Layer,
+            Layer = layer,
         };
+        var process = Process.GetCurrentProcess();
+        var cpuStart = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         var result = method.Explain(request);
         sw.Stop();
-        return (sw.Elapsed.TotalMilliseconds, result.ForwardPasses, result.BackwardPasses);
+        process.Refresh();
+        var cpuMs = (process.TotalProcessorTime - cpuStart).TotalMilliseconds;
+        return (sw.Elapsed.TotalMilliseconds, cpuMs, result.ForwardPasses, result.BackwardPasses);
     }
 
     private long[] TopOne()

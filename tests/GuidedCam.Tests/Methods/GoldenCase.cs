@@ -25,10 +25,31 @@ public sealed class GoldenCase
     public const double LowResTolerance = 1e-4;
     public const double FinalTolerance = 1e-3;
 
-    private GoldenCase(string folder, string layer, long[] targets, Npy.Array input, Npy.Array logits)
+    /// <summary>Every method the golden cases hold maps for (golden/README.md "Methods").</summary>
+    public static readonly IReadOnlyList<string> Methods = new[]
+    {
+        "gradcam", "gradcampp", "xgradcam", "scorecam", "ablationcam", "eigencam", "eigengradcam",
+        "layercam", "fullgrad", "guidedcam", "hirescam", "gradcam-elementwise",
+    };
+
+    /// <summary>
+    /// One call for a test row: loads the case in <paramref name="caseFolder"/>, runs the method for
+    /// all the case's targets at <paramref name="layer"/> and asserts the README tolerances.
+    /// Returns the errors for the test's output.
+    /// </summary>
+    public static IReadOnlyList<GoldenError> Check(IClassifier model, string caseFolder, string layer, string methodId)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (errors, _) = Load(caseFolder).Compare(model, layer, methodId);
+        AssertWithinTolerance(errors);
+        return errors;
+    }
+
+    private GoldenCase(string folder, string layer, string? onnxLayer, long[] targets, Npy.Array input, Npy.Array logits)
     {
         Folder = folder;
         Layer = layer;
+        OnnxLayer = onnxLayer;
         Targets = targets;
         InputArray = input;
         LogitsArray = logits;
@@ -37,6 +58,8 @@ public sealed class GoldenCase
     public string Folder { get; }
     /// <summary>The case's target layer as case.json names it (a module path).</summary>
     public string Layer { get; }
+    /// <summary>The same layer as an ONNX tensor name (case.json "onnx_layer"), for imported graphs; null when the case has none.</summary>
+    public string? OnnxLayer { get; }
     public long[] Targets { get; }
     public Npy.Array InputArray { get; }
     public Npy.Array LogitsArray { get; }
@@ -49,9 +72,10 @@ public sealed class GoldenCase
         var root = doc.RootElement;
         string layer = root.TryGetProperty("layer", out var l) && l.ValueKind == JsonValueKind.String
             ? l.GetString()! : throw new InvalidDataException($"{jsonPath}: no 'layer'");
+        string? onnxLayer = root.TryGetProperty("onnx_layer", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
         long[] targets = root.TryGetProperty("targets", out var t) && t.ValueKind == JsonValueKind.Array
             ? t.EnumerateArray().Select(e => e.GetInt64()).ToArray() : throw new InvalidDataException($"{jsonPath}: no 'targets'");
-        return new GoldenCase(folder, layer, targets, Npy.ReadFloat32(Path.Combine(folder, "input.npy")), Npy.ReadFloat32(Path.Combine(folder, "logits.npy")));
+        return new GoldenCase(folder, layer, onnxLayer, targets, Npy.ReadFloat32(Path.Combine(folder, "input.npy")), Npy.ReadFloat32(Path.Combine(folder, "logits.npy")));
     }
 
     /// <summary>The stored input, 1×3×H×W (already normalised), repeated <paramref name="copies"/> times along the batch.</summary>

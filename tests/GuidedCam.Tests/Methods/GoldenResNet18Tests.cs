@@ -42,11 +42,7 @@ public sealed class ResNet18GoldenFixture : IDisposable
 /// </summary>
 public sealed class GoldenResNet18Tests(ResNet18GoldenFixture fx, ITestOutputHelper output) : IClassFixture<ResNet18GoldenFixture>
 {
-    public static TheoryData<string> GoldenMethods => new()
-    {
-        "gradcam", "gradcampp", "xgradcam", "scorecam", "ablationcam", "eigencam", "eigengradcam",
-        "layercam", "fullgrad", "guidedcam", "hirescam", "gradcam-elementwise",
-    };
+    public static TheoryData<string> GoldenMethods => new(GoldenCase.Methods);
 
     [Fact]
     public void Logits_match_the_reference()
