@@ -42,6 +42,10 @@ public static class ConfigValidator
             try { datasets.Add((e, RunComponents.CreateDataset(e, cfg.Seed))); }
             catch (Exception ex) when (IsInputError(ex)) { errors.Add($"{Where(e)}: datasets: {ex.Message}"); }
         }
+        // METRICS.md §7: loc-top1 is the ILSVRC protocol (one label per image); multi-label datasets report only loc-gt-known.
+        foreach (var m in cfg.Metrics.Where(m => m.Id == "loc-top1"))
+            foreach (var (e, d) in datasets.Where(t => t.e.Id is "coco" or "voc"))
+                errors.Add($"{Where(m)}: metrics: loc-top1 needs one label per image; dataset '{d.Name}' ({e.Id}) is multi-label — use loc-gt-known there");
         var cells = new List<PlanCell>();
         foreach (var e in cfg.Models)
         {
