@@ -16,7 +16,8 @@ public sealed class QualitativeGridExporter(int maxItems = 6) : IExporter
 
     private const int CellPixels = 200;
     private const double Gap = 0.06;
-    private const double LabelWidth = 1.3;
+    private const double LabelWidth = 0.9;
+    private const double RightMargin = 0.04;
     private const double HeaderHeight = 0.3;
 
     public IReadOnlyList<string> Export(RunResults results, string reportDir)
@@ -85,12 +86,12 @@ public sealed class QualitativeGridExporter(int maxItems = 6) : IExporter
             header.LabelBold = true;
             header.LabelAlignment = Alignment.LowerCenter;
         }
-        var caption = plt.Add.Text(title, (columns * (1 + Gap) - LabelWidth) / 2, HeaderHeight + 0.2);
+        var caption = plt.Add.Text(title, (columns * (1 + Gap) + RightMargin - LabelWidth) / 2, HeaderHeight + 0.08);
         caption.LabelFontSize = 18;
         caption.LabelAlignment = Alignment.LowerCenter;
 
-        double left = -LabelWidth, right = columns * (1 + Gap);
-        double bottom = -items.Count * (1 + Gap), topLimit = HeaderHeight + 0.45;
+        double left = -LabelWidth, right = columns * (1 + Gap) + RightMargin;
+        double bottom = -items.Count * (1 + Gap), topLimit = HeaderHeight + 0.3;
         plt.Axes.SetLimits(left, right, bottom, topLimit);
         plt.Layout.Frameless();
         plt.HideGrid();
