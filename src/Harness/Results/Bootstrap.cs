@@ -16,7 +16,7 @@ namespace GuidedCam.Harness.Results;
 /// the resampling lives; a shared statistics module can replace it behind the same two methods.
 /// </para>
 /// </summary>
-public sealed class Bootstrap(int resamples = 1000, ulong seed = Bootstrap.DefaultSeed, double level = 0.95)
+public sealed class Bootstrap(int resamples = 1000, ulong seed = Bootstrap.DefaultSeed, double level = 0.95) : IIntervalEstimator
 {
     /// <summary>Default seed of every interval in a report (any fixed number; fixed so reports reproduce).</summary>
     public const ulong DefaultSeed = 20221005;
@@ -26,10 +26,11 @@ public sealed class Bootstrap(int resamples = 1000, ulong seed = Bootstrap.Defau
     public double Level { get; } = level is > 0 and < 1 ? level : throw new ArgumentOutOfRangeException(nameof(level), "confidence level in (0, 1)");
 
     /// <summary>Interval of the accumulator's mean over <paramref name="units"/>; (NaN, NaN) for no units.</summary>
-    public (double Low, double High) Interval(IReadOnlyList<MetricValue> units, IMetricAccumulator accumulator, string stream)
+    public (double Low, double High) Interval(IReadOnlyList<MetricValue> units, Func<IMetricAccumulator> newAccumulator, string cell)
     {
+        var accumulator = newAccumulator();
         if (units.Count == 0) return (double.NaN, double.NaN);
-        var rng = new SplitMix64(StreamSeed(stream));
+        var rng = new SplitMix64(StreamSeed(cell));
         var sample = new MetricValue[units.Count];
         var stats = new List<double>(Resamples);
         for (int b = 0; b < Resamples; b++)
@@ -47,11 +48,13 @@ public sealed class Bootstrap(int resamples = 1000, ulong seed = Bootstrap.Defau
     /// difference on shared items rather than the spread of each method.
     /// </summary>
     public (double Low, double High) PairedDifferenceInterval(
-        IReadOnlyList<MetricValue> a, IReadOnlyList<MetricValue> b, IMetricAccumulator accumulatorA, IMetricAccumulator accumulatorB, string stream)
+        IReadOnlyList<MetricValue> a, IReadOnlyList<MetricValue> b, Func<IMetricAccumulator> newAccumulator, string cell)
     {
+        var accumulatorA = newAccumulator();
+        var accumulatorB = newAccumulator();
         if (a.Count != b.Count) throw new ArgumentException($"paired samples differ in length ({a.Count} vs {b.Count})");
         if (a.Count == 0) return (double.NaN, double.NaN);
-        var rng = new SplitMix64(StreamSeed(stream));
+        var rng = new SplitMix64(StreamSeed(cell));
         var sa = new MetricValue[a.Count];
         var sb = new MetricValue[b.Count];
         var stats = new List<double>(Resamples);

@@ -21,9 +21,9 @@ public static class ReportBuilder
     };
 
     /// <summary>Builds the report; returns every file written (report.html last).</summary>
-    public static IReadOnlyList<string> Build(string runDir, Bootstrap? bootstrap = null)
+    public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null)
     {
-        var results = RunResults.Load(runDir, bootstrap);
+        var results = RunResults.Load(runDir, intervals);
         string reportDir = RunLayout.ReportDir(results.RunDir);
         // Figures of an earlier report could belong to methods or metrics no longer in the journal.
         string figures = RunLayout.FiguresDir(results.RunDir);

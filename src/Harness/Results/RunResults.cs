@@ -17,7 +17,7 @@ public sealed class RunResults
     public string ReferenceMethod { get; }
 
     public RunResults(string runDir, ResultSetInfo resultSet, IReadOnlyDictionary<string, string> metadata,
-        IReadOnlyList<ResultRecord> records, IReadOnlyList<SkippedItem> skipped, Bootstrap bootstrap, string referenceMethod = SummaryTable.DefaultReference)
+        IReadOnlyList<ResultRecord> records, IReadOnlyList<SkippedItem> skipped, IIntervalEstimator intervals, string referenceMethod = SummaryTable.DefaultReference)
     {
         RunDir = runDir;
         ResultSet = resultSet;
@@ -26,16 +26,16 @@ public sealed class RunResults
         Skipped = skipped;
         ReferenceMethod = referenceMethod;
         _metrics = new Dictionary<(string, string), MetricInfo>();
-        Summary = SummaryTable.Compute(records, Metric, bootstrap, referenceMethod);
+        Summary = SummaryTable.Compute(records, Metric, intervals, referenceMethod);
     }
 
     /// <summary>Loads the active (most recently opened) result set of a run folder.</summary>
-    public static RunResults Load(string runDir, Bootstrap? bootstrap = null, string referenceMethod = SummaryTable.DefaultReference)
+    public static RunResults Load(string runDir, IIntervalEstimator? intervals = null, string referenceMethod = SummaryTable.DefaultReference)
     {
         using var journal = ResultJournal.Open(ResultJournal.PathIn(runDir), create: false);
         var set = journal.Active ?? throw new InvalidDataException($"{journal.Path}: the journal holds no results yet");
         return new RunResults(Path.GetFullPath(runDir), set, journal.Metadata(), journal.ReadAll().ToList(), journal.Skipped(),
-            bootstrap ?? new Bootstrap(), referenceMethod);
+            intervals ?? new Bootstrap(), referenceMethod);
     }
 
     /// <summary>Name, unit, direction and accumulator of a metric as recorded (cached per id + options).</summary>
@@ -69,7 +69,8 @@ public sealed class RunResults
         bool several = Summary.Where(r => r.Model == model && r.Dataset == dataset && r.Metric == metric)
             .Select(r => r.MetricOptions).Distinct().Skip(1).Any();
         string label = info.DisplayName + (several && options.Length > 0 ? $" [{options}]" : "");
-        if (info.Unit.Length > 0) label += $" ({info.Unit})";
+        // "Deletion AUC" already says its unit; "Average Drop" gets "(%)".
+        if (info.Unit.Length > 0 && !info.DisplayName.Contains(info.Unit, StringComparison.Ordinal)) label += $" ({info.Unit})";
         return withArrow ? $"{label} {info.Arrow}" : label;
     }
 }

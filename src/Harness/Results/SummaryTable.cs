@@ -12,7 +12,7 @@ public static class SummaryTable
     public const string DefaultReference = "gradcam";
 
     public static IReadOnlyList<SummaryRow> Compute(
-        IReadOnlyList<ResultRecord> records, Func<string, string, MetricInfo> metricInfo, Bootstrap bootstrap, string referenceMethod = DefaultReference)
+        IReadOnlyList<ResultRecord> records, Func<string, string, MetricInfo> metricInfo, IIntervalEstimator intervals, string referenceMethod = DefaultReference)
     {
         var rows = new List<SummaryRow>();
         var cells = records
@@ -37,7 +37,7 @@ public static class SummaryTable
                 acc.Update(units);
                 var s = acc.Summary();
                 string stream = $"{model}|{dataset}|{methodGroup.Key.Method}|{methodGroup.Key.MethodOptions}|{metric}|{metricOptions}";
-                var (lo, hi) = bootstrap.Interval(units, info.NewAccumulator(), stream);
+                var (lo, hi) = intervals.Interval(units, info.NewAccumulator, stream);
 
                 double diff = double.NaN, diffLo = double.NaN, diffHi = double.NaN;
                 if (referenceUnits is not null && !ReferenceEquals(methodGroup, reference))
@@ -50,7 +50,7 @@ public static class SummaryTable
                     if (a.Count > 0)
                     {
                         diff = MeanOf(info.NewAccumulator(), a) - MeanOf(info.NewAccumulator(), b);
-                        (diffLo, diffHi) = bootstrap.PairedDifferenceInterval(a, b, info.NewAccumulator(), info.NewAccumulator(), stream + "|vs|" + referenceMethod);
+                        (diffLo, diffHi) = intervals.PairedDifferenceInterval(a, b, info.NewAccumulator, stream + "|vs|" + referenceMethod);
                     }
                 }
                 rows.Add(new SummaryRow(model, dataset, methodGroup.Key.Method, methodGroup.Key.MethodOptions, metric, metricOptions,

@@ -80,7 +80,7 @@ public class SummaryStatisticsTests
     public void Bootstrap_is_deterministic_for_a_seed()
     {
         var units = Enumerable.Range(0, 60).Select(i => new MetricValue($"i{i}", 0, null, Math.Sin(i) * 10)).ToList();
-        var acc = MetricRegistry.Create(FakeMetrics.Mean).CreateAccumulator();
+        var acc = MetricRegistry.Create(FakeMetrics.Mean).CreateAccumulator;
         var a = new Bootstrap(1000, 7).Interval(units, acc, "cell");
         var b = new Bootstrap(1000, 7).Interval(units, acc, "cell");
         var c = new Bootstrap(1000, 8).Interval(units, acc, "cell");
