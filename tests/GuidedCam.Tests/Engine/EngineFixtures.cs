@@ -8,11 +8,26 @@ public static class EngineFixtures
 {
     public const string ConfigYaml = "models: [resnet18]\ndatasets: [toy]\nmethods: [gradcam, guidedcam]\n";
 
+    private static readonly List<string> Created = new();
+
     public static string TempDir(string name)
     {
         string dir = Path.Combine(Path.GetTempPath(), "guidedcam-engine-tests", $"{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
+        lock (Created) Created.Add(dir);
         return dir;
+    }
+
+    /// <summary>Deletes the folders made so far (tests run serially, so none is in use); set GUIDEDCAM_KEEP_TEST_RUNS=1 to look at them.</summary>
+    public static void CleanUp()
+    {
+        if (Environment.GetEnvironmentVariable("GUIDEDCAM_KEEP_TEST_RUNS") == "1") return;
+        lock (Created)
+        {
+            foreach (string d in Created)
+                if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
+            Created.Clear();
+        }
     }
 
     public static RunMetadata Metadata(Shard? shard = null, string config = ConfigYaml, string? fingerprint = null) =>

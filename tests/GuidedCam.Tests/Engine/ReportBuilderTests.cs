@@ -6,8 +6,10 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace GuidedCam.Tests.Engine;
 
-public class ReportBuilderTests
+public class ReportBuilderTests : IDisposable
 {
+    public void Dispose() => EngineFixtures.CleanUp();
+
     public ReportBuilderTests() => FakeMetrics.Register();
 
     /// <summary>A run folder as the runner leaves it: a journal of 12 items × 2 methods × 2 metrics, and maps for 3 items.</summary>

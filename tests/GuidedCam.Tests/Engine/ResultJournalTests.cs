@@ -4,8 +4,10 @@ using Microsoft.Data.Sqlite;
 
 namespace GuidedCam.Tests.Engine;
 
-public class ResultJournalTests
+public class ResultJournalTests : IDisposable
 {
+    public void Dispose() => EngineFixtures.CleanUp();
+
     public ResultJournalTests() => FakeMetrics.Register();
 
     [Fact]

@@ -3,8 +3,10 @@ using GuidedCam.Harness.Running;
 
 namespace GuidedCam.Tests.Engine;
 
-public class ShardMergerTests
+public class ShardMergerTests : IDisposable
 {
+    public void Dispose() => EngineFixtures.CleanUp();
+
     public ShardMergerTests() => FakeMetrics.Register();
 
     [Fact]

@@ -3,8 +3,10 @@ using GuidedCam.Metrics;
 
 namespace GuidedCam.Tests.Engine;
 
-public class SummaryStatisticsTests
+public class SummaryStatisticsTests : IDisposable
 {
+    public void Dispose() => EngineFixtures.CleanUp();
+
     public SummaryStatisticsTests() => FakeMetrics.Register();
 
     private static ResultRecord Rec(string method, string item, double value, int? cls = null, string metric = FakeMetrics.Mean) =>

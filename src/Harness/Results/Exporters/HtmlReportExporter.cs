@@ -20,7 +20,7 @@ public sealed class HtmlReportExporter(IReadOnlyList<string> artifacts) : IExpor
         h.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>GuidedCam report</title>");
         h.AppendLine("<style>body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}" +
             "th,td{border:1px solid #bbb;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}th{background:#f0f0f0}" +
-            "img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}pre{background:#f7f7f7;padding:1em;overflow:auto}.ci{color:#666;font-size:90%}</style></head><body>");
+            "img{max-width:min(100%,960px);border:1px solid #ddd;margin:0.5em 0}pre{background:#f7f7f7;padding:1em;overflow:auto}.ci{color:#666;font-size:90%}</style></head><body>");
         h.AppendLine("<h1>GuidedCam report</h1>");
         var set = results.ResultSet;
         h.AppendLine("<p>");
