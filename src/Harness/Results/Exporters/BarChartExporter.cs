@@ -1,0 +1,70 @@
+using ScottPlot;
+
+namespace GuidedCam.Harness.Results.Exporters;
+
+/// <summary>
+/// One bar chart per (model, dataset, metric): methods on the x-axis, the metric's mean as the bar,
+/// the 95% bootstrap interval as a whisker (asymmetric, so drawn as lines rather than ± error bars).
+/// </summary>
+public sealed class BarChartExporter : IExporter
+{
+    public string Name => "bar charts";
+
+    public IReadOnlyList<string> Export(RunResults results, string reportDir)
+    {
+        string dir = Path.Combine(reportDir, "figures");
+        Directory.CreateDirectory(dir);
+        var files = new List<string>();
+        foreach (var t in ResultTable.Build(results))
+        {
+            var rows = results.Summary.Where(r => r.Model == t.Model && r.Dataset == t.Dataset).ToList();
+            var methods = rows.Select(r => (r.Method, r.MethodOptions)).Distinct()
+                .OrderBy(m => m.Method == results.ReferenceMethod ? 0 : 1).ThenBy(m => m.Method, StringComparer.Ordinal).ThenBy(m => m.MethodOptions, StringComparer.Ordinal).ToList();
+            foreach (var metric in rows.Select(r => (r.Metric, r.MetricOptions)).Distinct())
+            {
+                var info = results.Metric(metric.Metric, metric.MetricOptions);
+                var plt = FigureStyle.NewPlot();
+                var ticks = new List<Tick>();
+                for (int i = 0; i < methods.Count; i++)
+                {
+                    var s = rows.FirstOrDefault(r => r.Method == methods[i].Method && r.MethodOptions == methods[i].MethodOptions
+                        && r.Metric == metric.Metric && r.MetricOptions == metric.MetricOptions);
+                    ticks.Add(new Tick(i, results.MethodLabel(t.Model, t.Dataset, methods[i].Method, methods[i].MethodOptions)));
+                    if (s is null || double.IsNaN(s.Mean)) continue;
+                    plt.Add.Bar(new Bar { Position = i, Value = s.Mean, FillColor = FigureStyle.MethodColor(i), Size = 0.6 });
+                    if (!double.IsNaN(s.CiLow))
+                    {
+                        AddWhisker(plt, i, s.CiLow, s.CiHigh);
+                    }
+                }
+                plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+                if (methods.Count > 5)
+                {
+                    plt.Axes.Bottom.TickLabelStyle.Rotation = -30;
+                    plt.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+                }
+                plt.Axes.Bottom.MajorTickStyle.Length = 0;
+                plt.HideGrid();
+                plt.Axes.Margins(bottom: 0);
+                plt.XLabel("Method");
+                plt.YLabel(results.MetricLabel(t.Model, t.Dataset, metric.Metric, metric.MetricOptions));
+                plt.Title($"{info.DisplayName} {info.Arrow} — {t.Model} on {t.Dataset} (mean, 95% CI)");
+                string path = Path.Combine(dir, FigureStyle.FileName("bars", t.Model, t.Dataset, metric.Metric, metric.MetricOptions));
+                plt.SavePng(path, FigureStyle.Width, FigureStyle.Height);
+                files.Add(path);
+            }
+        }
+        return files;
+    }
+
+    private static void AddWhisker(Plot plt, double x, double low, double high)
+    {
+        const double cap = 0.12;
+        foreach (var (x1, y1, x2, y2) in new[] { (x, low, x, high), (x - cap, low, x + cap, low), (x - cap, high, x + cap, high) })
+        {
+            var line = plt.Add.Line(x1, y1, x2, y2);
+            line.LineWidth = 2;
+            line.LineColor = Colors.Black;
+        }
+    }
+}

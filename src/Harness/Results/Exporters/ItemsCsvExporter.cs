@@ -1,0 +1,30 @@
+using System.Globalization;
+using CsvHelper;
+
+namespace GuidedCam.Harness.Results.Exporters;
+
+/// <summary>items.csv: one row per journal record (the per-unit values behind every table cell).</summary>
+public sealed class ItemsCsvExporter : IExporter
+{
+    public const string FileName = "items.csv";
+    public string Name => FileName;
+
+    public IReadOnlyList<string> Export(RunResults results, string reportDir)
+    {
+        Directory.CreateDirectory(reportDir);
+        string path = Path.Combine(reportDir, FileName);
+        using (var w = CsvWriter.ToFile(path))
+        {
+            w.WriteRecord(new[] { "model", "dataset", "item", "target", "dataset_class", "method", "method_options", "metric", "metric_options", "value", "flagged" });
+            foreach (var r in results.Records)
+                w.WriteRecord(new[]
+                {
+                    r.Model, r.Dataset, r.ItemId, r.Target.ToString(CultureInfo.InvariantCulture),
+                    r.DatasetClass?.ToString(CultureInfo.InvariantCulture) ?? "",
+                    r.Method, r.MethodOptions, r.Metric, r.MetricOptions,
+                    CsvNumbers.Format(r.Value), r.Flagged ? "true" : "false",
+                });
+        }
+        return new[] { path };
+    }
+}

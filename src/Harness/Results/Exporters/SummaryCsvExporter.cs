@@ -1,0 +1,40 @@
+using System.Globalization;
+using CsvHelper;
+using GuidedCam.Metrics;
+
+namespace GuidedCam.Harness.Results.Exporters;
+
+/// <summary>
+/// summary.csv: one row per (model, dataset, method, metric) with the accumulator's mean/std/count,
+/// the 95% bootstrap interval, the flagged count, the score direction, and the paired difference
+/// with gradcam and its interval (empty for gradcam itself). Options columns keep protocols apart.
+/// </summary>
+public sealed class SummaryCsvExporter : IExporter
+{
+    public const string FileName = "summary.csv";
+    public string Name => FileName;
+
+    public IReadOnlyList<string> Export(RunResults results, string reportDir)
+    {
+        Directory.CreateDirectory(reportDir);
+        string path = Path.Combine(reportDir, FileName);
+        using (var w = CsvWriter.ToFile(path))
+        {
+            w.WriteRecord(new[]
+            {
+                "model", "dataset", "method", "method_options", "metric", "metric_options", "mean", "std", "count", "ci_low", "ci_high",
+                "flagged", "direction", $"diff_vs_{results.ReferenceMethod}", "diff_ci_low", "diff_ci_high",
+            });
+            foreach (var r in results.Summary)
+                w.WriteRecord(new[]
+                {
+                    r.Model, r.Dataset, r.Method, r.MethodOptions, r.Metric, r.MetricOptions,
+                    CsvNumbers.Format(r.Mean), CsvNumbers.Format(r.Std), r.Count.ToString(CultureInfo.InvariantCulture),
+                    CsvNumbers.Format(r.CiLow), CsvNumbers.Format(r.CiHigh), r.Flagged.ToString(CultureInfo.InvariantCulture),
+                    r.Direction == ScoreDirection.HigherIsBetter ? "higher" : "lower",
+                    CsvNumbers.Format(r.DiffVsReference), CsvNumbers.Format(r.DiffCiLow), CsvNumbers.Format(r.DiffCiHigh),
+                });
+        }
+        return new[] { path };
+    }
+}

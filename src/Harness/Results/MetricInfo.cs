@@ -1,0 +1,37 @@
+using GuidedCam.Metrics;
+
+namespace GuidedCam.Harness.Results;
+
+/// <summary>
+/// What reports need to know of a metric named in the journal: its name, unit and direction, and a
+/// fresh accumulator (so summaries use the metric's own aggregation, e.g. the pointing game's
+/// per-class mean). Built from <see cref="MetricRegistry"/> with the options recorded next to the results.
+/// </summary>
+public sealed record MetricInfo(string Id, string Options, string DisplayName, string Unit, ScoreDirection Direction, Func<IMetricAccumulator> NewAccumulator)
+{
+    public static MetricInfo Resolve(string id, string canonicalOptions)
+    {
+        if (!MetricRegistry.Exists(id))
+            throw new InvalidDataException($"the journal has results of metric '{id}', which this guidedcam does not know (known: {string.Join(", ", MetricRegistry.Ids.Order(StringComparer.Ordinal))})");
+        IMetric metric;
+        try { metric = MetricRegistry.Create(id, ParseOptions(canonicalOptions)); }
+        catch (ArgumentException e) { throw new InvalidDataException($"metric '{id}' with the journal's options '{canonicalOptions}': {e.Message}", e); }
+        return new MetricInfo(id, canonicalOptions, metric.DisplayName, metric.Unit, metric.Direction, metric.CreateAccumulator);
+    }
+
+    /// <summary>Inverse of <see cref="ResultRecord.CanonicalOptions"/>: "k=v;k=v" to a dictionary.</summary>
+    public static IReadOnlyDictionary<string, string> ParseOptions(string canonical)
+    {
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(canonical)) return d;
+        foreach (string part in canonical.Split(';'))
+        {
+            int eq = part.IndexOf('=');
+            if (eq <= 0) throw new FormatException($"options '{canonical}': '{part}' is not key=value");
+            d[part[..eq]] = part[(eq + 1)..];
+        }
+        return d;
+    }
+
+    public string Arrow => Direction == ScoreDirection.HigherIsBetter ? "↑" : "↓";
+}

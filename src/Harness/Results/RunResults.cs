@@ -1,0 +1,76 @@
+namespace GuidedCam.Harness.Results;
+
+/// <summary>
+/// The result model of one run (BenchmarkDotNet's "Summary"): everything the exporters need, built
+/// from the run folder's journal alone. Exporters read it and never touch the journal or the models.
+/// </summary>
+public sealed class RunResults
+{
+    private readonly Dictionary<(string, string), MetricInfo> _metrics;
+
+    public string RunDir { get; }
+    public ResultSetInfo ResultSet { get; }
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+    public IReadOnlyList<ResultRecord> Records { get; }
+    public IReadOnlyList<SkippedItem> Skipped { get; }
+    public IReadOnlyList<SummaryRow> Summary { get; }
+    public string ReferenceMethod { get; }
+
+    public RunResults(string runDir, ResultSetInfo resultSet, IReadOnlyDictionary<string, string> metadata,
+        IReadOnlyList<ResultRecord> records, IReadOnlyList<SkippedItem> skipped, IIntervalEstimator intervals, string referenceMethod = SummaryTable.DefaultReference)
+    {
+        RunDir = runDir;
+        ResultSet = resultSet;
+        Metadata = metadata;
+        Records = records;
+        Skipped = skipped;
+        ReferenceMethod = referenceMethod;
+        _metrics = new Dictionary<(string, string), MetricInfo>();
+        Summary = SummaryTable.Compute(records, Metric, intervals, referenceMethod);
+    }
+
+    /// <summary>Loads the active (most recently opened) result set of a run folder.</summary>
+    public static RunResults Load(string runDir, IIntervalEstimator? intervals = null, string referenceMethod = SummaryTable.DefaultReference)
+    {
+        using var journal = ResultJournal.Open(ResultJournal.PathIn(runDir), create: false);
+        var set = journal.Active ?? throw new InvalidDataException($"{journal.Path}: the journal holds no results yet");
+        return new RunResults(Path.GetFullPath(runDir), set, journal.Metadata(), journal.ReadAll().ToList(), journal.Skipped(),
+            intervals ?? new Bootstrap(), referenceMethod);
+    }
+
+    /// <summary>Name, unit, direction and accumulator of a metric as recorded (cached per id + options).</summary>
+    public MetricInfo Metric(string id, string options)
+    {
+        if (!_metrics.TryGetValue((id, options), out var info))
+            _metrics[(id, options)] = info = MetricInfo.Resolve(id, options);
+        return info;
+    }
+
+    /// <summary>(model, dataset) pairs in ordinal order: each gets its own table and figures.</summary>
+    public IReadOnlyList<(string Model, string Dataset)> Experiments =>
+        Summary.Select(r => (r.Model, r.Dataset)).Distinct()
+            .OrderBy(e => e.Model, StringComparer.Ordinal).ThenBy(e => e.Dataset, StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Display label of a method in one experiment: its id, with its options only when the same id ran
+    /// with several option sets (so "gradcam" stays "gradcam" in the common case).
+    /// </summary>
+    public string MethodLabel(string model, string dataset, string method, string options)
+    {
+        bool several = Summary.Where(r => r.Model == model && r.Dataset == dataset && r.Method == method)
+            .Select(r => r.MethodOptions).Distinct().Skip(1).Any();
+        return several && options.Length > 0 ? $"{method} [{options}]" : method;
+    }
+
+    /// <summary>Display label of a metric: display name, options when it ran with several, unit and direction arrow.</summary>
+    public string MetricLabel(string model, string dataset, string metric, string options, bool withArrow = true)
+    {
+        var info = Metric(metric, options);
+        bool several = Summary.Where(r => r.Model == model && r.Dataset == dataset && r.Metric == metric)
+            .Select(r => r.MetricOptions).Distinct().Skip(1).Any();
+        string label = info.DisplayName + (several && options.Length > 0 ? $" [{options}]" : "");
+        // "Deletion AUC" already says its unit; "Average Drop" gets "(%)".
+        if (info.Unit.Length > 0 && !info.DisplayName.Contains(info.Unit, StringComparison.Ordinal)) label += $" ({info.Unit})";
+        return withArrow ? $"{label} {info.Arrow}" : label;
+    }
+}
