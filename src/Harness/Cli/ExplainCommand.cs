@@ -64,7 +64,7 @@ public static class ExplainCommand
             var map = result.Maps[0].contiguous();
             var data = map.data<float>().ToArray();
             Npy.WriteFloat32(Path.Combine(outDir, method.Id + ".npy"), data, map.shape);
-            using var overlay = Overlay.Render(image, data);
+            using var overlay = GuidedCam.Harness.Results.Exporters.SaliencyOverlay.Blend(image, data, (int)map.shape[0], (int)map.shape[1]);
             overlay.SaveAsPng(Path.Combine(outDir, method.Id + ".png"));
             Console.WriteLine($"{method.Id}: target {targets[0]}, {result.ForwardPasses} forward / {result.BackwardPasses} backward passes{(result.ConstantMaps > 0 ? ", constant map (all zeros)" : "")}");
         }

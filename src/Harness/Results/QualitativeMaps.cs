@@ -7,22 +7,18 @@ using static TorchSharp.torch;
 namespace GuidedCam.Harness.Results;
 
 /// <summary>
-/// Maps of the first few items, kept for the qualitative grid: `maps/&lt;model&gt;/&lt;dataset&gt;/&lt;item&gt;/&lt;method&gt;.npy`
-/// (H×W float32, the final map) and `input.png` (the network input, de-normalised).
+/// Maps of the first few items, kept for the qualitative grid: files laid out by <see cref="RunLayout"/>: each method's final
+/// H×W float32 map and `input.png` (the network input, de-normalised).
 /// </summary>
 public static class QualitativeMaps
 {
-    public static string Folder(string runDir, string model, string dataset, string itemId) =>
-        Path.Combine(runDir, "maps", Safe(model), Safe(dataset), Safe(itemId));
-
     public static void Save(string runDir, string model, string dataset, DatasetItem item, Methods.ISaliencyMethod method, Tensor map, Tensor input, Normalization norm)
     {
-        string dir = Folder(runDir, model, dataset, item.Id);
-        Directory.CreateDirectory(dir);
-        string label = MethodLabel(method);
-        var m = map.cpu().to(ScalarType.Float32);
-        Npy.WriteFloat32(Path.Combine(dir, label + ".npy"), m.data<float>().ToArray(), m.shape);
-        string png = Path.Combine(dir, "input.png");
+        string file = RunLayout.MapFile(runDir, model, dataset, item.Id, method.Id, ResultRecord.CanonicalOptions(method.Options));
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var m = map.cpu().to(ScalarType.Float32).contiguous();
+        Npy.WriteFloat32(file, m.data<float>().ToArray(), m.shape);
+        string png = RunLayout.InputImage(runDir, model, dataset, item.Id);
         if (!File.Exists(png)) SaveInput(png, input, norm);
     }
 
@@ -49,11 +45,4 @@ public static class QualitativeMaps
         return img;
     }
 
-    /// <summary>A file-safe label for a method with its options, e.g. `guidedcam` or `guidedcam_guidance-abs_weights-gradcam`.</summary>
-    public static string MethodLabel(Methods.ISaliencyMethod method) => MethodLabel(method.Id, ResultRecord.CanonicalOptions(method.Options));
-
-    public static string MethodLabel(string id, string canonicalOptions) =>
-        canonicalOptions.Length == 0 ? id : Safe(id + "_" + canonicalOptions.Replace('=', '-').Replace(';', '_'));
-
-    public static string Safe(string s) => string.Concat(s.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_'));
 }

@@ -239,18 +239,26 @@ public sealed class ResultJournal : IDisposable
     /// Writes a unit's records and its completion marker in one transaction. Records already present
     /// (same key) are kept as they are: a re-run after a crash never duplicates and never rewrites.
     /// </summary>
-    public void Commit(IReadOnlyList<ResultRecord> records, UnitKey unit)
+    public void Commit(IReadOnlyList<ResultRecord> records, UnitKey unit) => Commit(records, new[] { unit });
+
+    /// <summary>
+    /// Writes a batch's records and the completion markers of all its units in one transaction: the
+    /// runner commits whole batches, so after a kill a batch is either entirely there or entirely absent.
+    /// </summary>
+    public void Commit(IReadOnlyList<ResultRecord> records, IReadOnlyList<UnitKey> units)
     {
         ArgumentNullException.ThrowIfNull(records);
-        ArgumentNullException.ThrowIfNull(unit);
+        ArgumentNullException.ThrowIfNull(units);
         long set = RequireWritable().Id;
         using var tx = _db.BeginTransaction();
         InsertRecords(set, records, tx);
-        Exec(_db, """
-            INSERT OR IGNORE INTO done_units(result_set, unit_key, model, dataset, item_id, method_set, committed_utc)
-            VALUES ($s, $k, $m, $d, $i, $ms, $t);
-            """, tx, ("$s", set), ("$k", unit.Text), ("$m", unit.Model), ("$d", unit.Dataset), ("$i", unit.ItemId),
-            ("$ms", unit.MethodSet), ("$t", FormatTime(DateTimeOffset.UtcNow)));
+        string now = FormatTime(DateTimeOffset.UtcNow);
+        foreach (var unit in units)
+            Exec(_db, """
+                INSERT OR IGNORE INTO done_units(result_set, unit_key, model, dataset, item_id, method_set, committed_utc)
+                VALUES ($s, $k, $m, $d, $i, $ms, $t);
+                """, tx, ("$s", set), ("$k", unit.Text), ("$m", unit.Model), ("$d", unit.Dataset), ("$i", unit.ItemId),
+                ("$ms", unit.MethodSet), ("$t", now));
         tx.Commit();
     }
 

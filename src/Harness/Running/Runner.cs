@@ -45,15 +45,14 @@ public sealed class Runner
     public IReadOnlyList<ISaliencyMethod> Methods => _methods;
     public IReadOnlyList<IMetric> Metrics => _metrics;
 
-    /// <summary>The resumption unit: one item of one (model, dataset) with every method and metric of the config.</summary>
-    public static string UnitKey(string model, string dataset, string itemId) => $"{model}\u001f{dataset}\u001f{itemId}";
+    /// <summary>The run's method list in canonical form: part of every unit key, so a different method set never counts as done.</summary>
+    public string MethodSet => UnitKey.MethodSetOf(_methods.Select(m => (m.Id, ResultRecord.CanonicalOptions(m.Options))));
 
     /// <summary>Runs the whole plan. <paramref name="select"/> picks this shard's items from a dataset's ordered ids.</summary>
     public RunStats Run(string runDir, IResultSink sink, IRunProgress? progress = null, Func<IReadOnlyList<string>, IReadOnlyList<string>>? select = null, CancellationToken cancel = default)
     {
         TorchRuntime.Initialize(_cfg.Threads);
         var device = TorchRuntime.ResolveDevice(_cfg.Device);
-        var done = sink.DoneUnits();
         int computed = 0, resumed = 0, skipped = 0, records = 0, constant = 0;
         foreach (var modelEntry in _cfg.Models)
         {
@@ -66,6 +65,8 @@ public sealed class Runner
                 var ordered = dataset.ItemIds;
                 var ids = select?.Invoke(ordered) ?? ordered;
                 var qualitative = new HashSet<string>(ordered.Take(_cfg.Qualitative));
+                var done = sink.DoneUnits(model.Name, dataset.Name);
+                string methodSet = MethodSet;
                 string stage = $"{model.Name} × {dataset.Name}";
                 progress?.StartStage(stage, ids.Count);
                 _log($"stage {stage}: {ids.Count} items, layer {layer}, {_methods.Count} methods, {_metrics.Count} metrics");
@@ -73,8 +74,8 @@ public sealed class Runner
                 {
                     cancel.ThrowIfCancellationRequested();
                     var batchIds = ids.Skip(start).Take(_cfg.BatchSize).ToArray();
-                    var keys = batchIds.Select(id => UnitKey(model.Name, dataset.Name, id)).ToArray();
-                    if (keys.All(done.Contains))
+                    var keys = batchIds.Select(id => new UnitKey(model.Name, dataset.Name, id, methodSet)).ToArray();
+                    if (keys.All(k => done.Contains(k.Text)))
                     {
                         resumed += batchIds.Length;
                         progress?.Advance(batchIds.Length);
