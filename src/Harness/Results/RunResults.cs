@@ -62,6 +62,17 @@ public sealed class RunResults
         return several && options.Length > 0 ? $"{method} [{options}]" : method;
     }
 
+    /// <summary>
+    /// A metric's part of figure file names: its id, plus a hash of its options only when the same id
+    /// ran with several option sets (file names stay short and stable: "bars_resnet18_voc_deletion.png").
+    /// </summary>
+    public string MetricFileTag(string model, string dataset, string metric, string options)
+    {
+        bool several = Summary.Where(r => r.Model == model && r.Dataset == dataset && r.Metric == metric)
+            .Select(r => r.MetricOptions).Distinct().Skip(1).Any();
+        return several ? $"{metric}-{Running.Shard.StableHash(options) & 0xFFFFFFFF:x8}" : metric;
+    }
+
     /// <summary>Display label of a metric: display name, options when it ran with several, unit and direction arrow.</summary>
     public string MetricLabel(string model, string dataset, string metric, string options, bool withArrow = true)
     {

@@ -2,9 +2,6 @@ using GuidedCam.Harness.Running;
 
 namespace GuidedCam.Harness.Results;
 
-/// <summary>What a merge did.</summary>
-public sealed record MergeReport(string OutDir, int ShardCount, IReadOnlyList<int> MergedShards, IReadOnlyList<int> MissingShards, long Records, long Units, int SkippedItems, int MapFoldersCopied);
-
 /// <summary>
 /// Merges the run folders of the shards of one experiment into one run folder: journal (records,
 /// completion markers, skips) and saved maps. Refuses what would give a wrong table: shards of

@@ -84,6 +84,9 @@ public class ReportBuilderTests : IDisposable
         // Figures: one bar chart per metric, one mean-curve figure, one qualitative grid.
         var pngs = files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)).ToList();
         Assert.Equal(4, pngs.Count);
+        // One option set per metric: file names carry the metric id only.
+        Assert.Equal(new[] { "bars_resnet18_toy_test-curve-auc.png", "bars_resnet18_toy_test-item-mean.png", "curve_resnet18_toy_test-curve-auc.png", "grid_resnet18_toy.png" },
+            pngs.Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (string png in pngs.Where(p => !Path.GetFileName(p).StartsWith("grid", StringComparison.Ordinal)))
         {
             var info = Image.Identify(png);

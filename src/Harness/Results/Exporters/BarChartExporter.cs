@@ -49,7 +49,7 @@ public sealed class BarChartExporter : IExporter
                 plt.XLabel("Method");
                 plt.YLabel(results.MetricLabel(t.Model, t.Dataset, metric.Metric, metric.MetricOptions));
                 plt.Title($"{info.DisplayName} {info.Arrow} — {t.Model} on {t.Dataset} (mean, 95% CI)");
-                string path = Path.Combine(dir, FigureStyle.FileName("bars", t.Model, t.Dataset, metric.Metric, metric.MetricOptions));
+                string path = Path.Combine(dir, FigureStyle.FileName("bars", t.Model, t.Dataset, results.MetricFileTag(t.Model, t.Dataset, metric.Metric, metric.MetricOptions)));
                 plt.SavePng(path, FigureStyle.Width, FigureStyle.Height);
                 files.Add(path);
             }

@@ -43,7 +43,7 @@ public sealed class CurveExporter : IExporter
             plt.XLabel($"Fraction of pixels {verb} (most salient first)");
             plt.YLabel("p_c: softmax probability of the explained class");
             plt.Title($"{info.DisplayName} {info.Arrow} — mean curve, {model} on {dataset}");
-            string path = Path.Combine(dir, FigureStyle.FileName("curve", model, dataset, metric, options));
+            string path = Path.Combine(dir, FigureStyle.FileName("curve", model, dataset, results.MetricFileTag(model, dataset, metric, options)));
             plt.SavePng(path, FigureStyle.Width, FigureStyle.Height);
             files.Add(path);
         }
