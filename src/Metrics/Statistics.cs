@@ -101,10 +101,14 @@ public static class Statistics
         return new PairedComparison(difference, lower, upper, m.Count, method.Count - m.Count, baseline.Count - m.Count, resamples, level, seed);
     }
 
-    /// <summary>The (1 − level)/2 and (1 + level)/2 quantiles, linear interpolation (type 7).</summary>
+    /// <summary>
+    /// The (1 − level)/2 and (1 + level)/2 quantiles, linear interpolation (type 7). Resamples whose
+    /// statistic is undefined (NaN) are left out; none defined gives (NaN, NaN).
+    /// </summary>
     public static (double Lower, double Upper) PercentileInterval(double[] stats, double level)
     {
-        var sorted = (double[])stats.Clone();
+        var sorted = stats.Where(v => !double.IsNaN(v)).ToArray();
+        if (sorted.Length == 0) return (double.NaN, double.NaN);
         Array.Sort(sorted);
         return (Quantile(sorted, (1 - level) / 2), Quantile(sorted, (1 + level) / 2));
     }

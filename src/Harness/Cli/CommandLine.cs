@@ -7,8 +7,16 @@ public static class CommandLine
 {
     public static int Run(string[] args)
     {
-        var root = new RootCommand("GuidedCam: a benchmark harness for CAM-style saliency methods (Fahim et al., Sensors 2022).");
-        root.Subcommands.Add(TrainSyntheticCommand.Create());
+        var root = new RootCommand("GuidedCam: a benchmark harness for CAM-style saliency methods (Fahim et al., Sensors 2022).")
+        {
+            RunCommand.Create(),
+            ValidateCommand.Create(),
+            ExplainCommand.Create(),
+            ReportCommand.Create(),
+            MergeCommand.Create(),
+            BenchCommand.Create(),
+            TrainSyntheticCommand.Create(),
+        };
         return root.Parse(args).Invoke();
     }
 }

@@ -23,7 +23,8 @@ public static class RunLayout
         Path.Combine(ItemMaps(runDir, model, dataset, itemId), "input.png");
     public static string MapFile(string runDir, string model, string dataset, string itemId, string method, string methodOptions = "") =>
         Path.Combine(ItemMaps(runDir, model, dataset, itemId), MethodFileStem(method, methodOptions) + ".npy");
-    public static string ReportDir(string runDir) => Path.Combine(runDir, "report");
+    /// <summary>Report files sit at the top of the run folder (issue 2: the run folder holds items.csv, summary.csv, …); figures in figures/.</summary>
+    public static string ReportDir(string runDir) => runDir;
     public static string FiguresDir(string runDir) => Path.Combine(ReportDir(runDir), "figures");
 
     /// <summary>File stem of a method's map: its id, plus its options when it has any ("gradcam~layer=layer3").</summary>

@@ -42,6 +42,8 @@ public sealed class BarChartExporter : IExporter
                 {
                     plt.Axes.Bottom.TickLabelStyle.Rotation = -30;
                     plt.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+                    // Room for the rotated names so they do not run into the axis title.
+                    plt.Axes.Bottom.MinimumSize = 20 + 8 * methods.Max(m => results.MethodLabel(t.Model, t.Dataset, m.Method, m.MethodOptions).Length) / 2f + 30;
                 }
                 plt.Axes.Bottom.MajorTickStyle.Length = 0;
                 plt.HideGrid();

@@ -36,7 +36,8 @@ public sealed class CurveExporter : IExporter
                 line.Color = FigureStyle.MethodColor(i);
                 line.LegendText = $"{results.MethodLabel(model, dataset, methods[i].Key.Method, methods[i].Key.MethodOptions)} (n = {curves.Count})";
             }
-            plt.ShowLegend(Alignment.UpperRight);
+            // Insertion curves rise to the top right and deletion curves fall to the bottom right: put the legend where they are not.
+            plt.ShowLegend(metric.Contains("insertion", StringComparison.Ordinal) ? Alignment.LowerRight : Alignment.UpperRight);
             plt.Axes.SetLimitsX(0, 1);
             plt.Axes.Margins(bottom: 0.02, top: 0.1);
             string verb = metric.Contains("insertion", StringComparison.Ordinal) ? "inserted" : metric.Contains("deletion", StringComparison.Ordinal) ? "deleted" : "changed";

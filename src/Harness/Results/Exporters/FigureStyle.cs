@@ -9,7 +9,13 @@ public static class FigureStyle
     public const int Height = 600;
 
     /// <summary>Category10 (Tableau/D3) colours: distinguishable and familiar from matplotlib figures.</summary>
-    private static readonly string[] Palette = { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf" };
+    // Matplotlib's tab10 then the dark halves of tab20b: 20 distinct colours, so the 14 methods of the
+    // quickstart (10 methods + 4 baselines) never share one.
+    private static readonly string[] Palette =
+    {
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+        "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#5254a3", "#8ca252", "#bd9e39", "#ad494a", "#a55194",
+    };
 
     public static Color MethodColor(int index) => Color.FromHex(Palette[index % Palette.Length]);
 
