@@ -36,7 +36,7 @@ public sealed class RandomCam(IReadOnlyDictionary<string, string>? options = nul
     }
 
     /// <summary>Seed from (run seed, target, 64-bit FNV-1a of the sample's float32 input bits).</summary>
-    public static ulong SampleSeed(int seed, long target, Tensor sample)
+    private static ulong SampleSeed(int seed, long target, Tensor sample)
     {
         using var scope = torch.NewDisposeScope();
         var values = sample.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();

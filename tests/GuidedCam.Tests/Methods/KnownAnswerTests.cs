@@ -192,5 +192,7 @@ public sealed class KnownAnswerTests
         Assert.Equal("32", MethodRegistry.Create("ablationcam").Options["batch-size"]);
         var e = Assert.Throws<ArgumentException>(() => MethodRegistry.Create("scorecam", new Dictionary<string, string> { ["batchsize"] = "8" }));
         Assert.Contains("batch-size", e.Message);
+        var bad = Assert.Throws<ArgumentException>(() => MethodRegistry.Create("ablationcam", new Dictionary<string, string> { ["batch-size"] = "0" }));
+        Assert.Contains("ablationcam.batch-size", bad.Message);
     }
 }
