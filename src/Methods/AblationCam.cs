@@ -21,8 +21,16 @@ namespace GuidedCam.Methods;
 /// minimum after each ablation inside a chunk, so in a layer with negative values its j-th copy gets
 /// min − (j+1)·1e7 and the result depends on the batch size; we use min − 1e7 for every channel.
 /// </summary>
-public sealed class AblationCam(IReadOnlyDictionary<string, string>? options = null) : CamMethod(options)
+public sealed class AblationCam : CamMethod
 {
+    private readonly int _batchSize;
+
+    /// <summary>Options are checked here, so a bad `batch-size` fails when the run is planned, not mid-run.</summary>
+    public AblationCam(IReadOnlyDictionary<string, string>? options = null) : base(options)
+    {
+        _batchSize = Options.GetInt(Id, "batch-size", min: 1);
+    }
+
     public const double AblationOffset = 1e7;
 
     public override string Id => "ablationcam";
@@ -36,7 +44,6 @@ public sealed class AblationCam(IReadOnlyDictionary<string, string>? options = n
 
     protected override Tensor ComputeRaw(CamContext ctx)
     {
-        int batchSize = Options.GetInt(Id, "batch-size", min: 1);
         var a = ctx.Activations;
         var request = ctx.Request;
         long n = a.shape[0], k = a.shape[1];
@@ -45,10 +52,10 @@ public sealed class AblationCam(IReadOnlyDictionary<string, string>? options = n
         {
             var sample = request.Input.narrow(0, s, 1);
             long target = request.Targets[s];
-            for (long k0 = 0; k0 < k; k0 += batchSize)
+            for (long k0 = 0; k0 < k; k0 += _batchSize)
             {
                 using var chunkScope = torch.NewDisposeScope();
-                long count = Math.Min(batchSize, k - k0);
+                long count = Math.Min(_batchSize, k - k0);
                 Tensor? ablated = null;
                 var tap = new LayerTap(request.ResolvedLayer, output =>
                 {

@@ -35,20 +35,17 @@ public sealed class RandomCam(IReadOnlyDictionary<string, string>? options = nul
         return WeightedSum(w, a);
     }
 
-    /// <summary>Seed from (run seed, target, FNV-1a 64 of the sample's float32 input bits).</summary>
-    public static ulong SampleSeed(int seed, long target, Tensor sample)
+    /// <summary>Seed from (run seed, target, 64-bit FNV-1a of the sample's float32 input bits).</summary>
+    private static ulong SampleSeed(int seed, long target, Tensor sample)
     {
         using var scope = torch.NewDisposeScope();
         var values = sample.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+        // FNV-1a with 32-bit words as its units (4× fewer steps than byte-wise; only stability matters here).
         ulong hash = 14695981039346656037UL;
         foreach (float v in values)
         {
-            uint bits = BitConverter.SingleToUInt32Bits(v);
-            for (int b = 0; b < 4; b++)
-            {
-                hash ^= (bits >> (8 * b)) & 0xFF;
-                hash *= 1099511628211UL;
-            }
+            hash ^= BitConverter.SingleToUInt32Bits(v);
+            hash *= 1099511628211UL;
         }
         ulong state = (ulong)(uint)seed ^ (hash * 0x9E3779B97F4A7C15UL) ^ ((ulong)target << 32);
         NextUnit(ref state);

@@ -12,8 +12,16 @@ namespace GuidedCam.Methods;
 /// N·⌈K/batch-size⌉ extra forward passes. Masks are built chunk by chunk, never all at once
 /// (N·K·H·W floats would be gigabytes at K = 512).
 /// </summary>
-public sealed class ScoreCam(IReadOnlyDictionary<string, string>? options = null) : CamMethod(options)
+public sealed class ScoreCam : CamMethod
 {
+    private readonly int _batchSize;
+
+    /// <summary>Options are checked here, so a bad `batch-size` fails when the run is planned, not mid-run.</summary>
+    public ScoreCam(IReadOnlyDictionary<string, string>? options = null) : base(options)
+    {
+        _batchSize = Options.GetInt(Id, "batch-size", min: 1);
+    }
+
     public override string Id => "scorecam";
     public override string DisplayName => "Score-CAM (Wang et al. 2020)";
     protected override bool NeedsGradients => false;
@@ -25,7 +33,6 @@ public sealed class ScoreCam(IReadOnlyDictionary<string, string>? options = null
 
     protected override Tensor ComputeRaw(CamContext ctx)
     {
-        int batchSize = Options.GetInt(Id, "batch-size", min: 1);
         var a = ctx.Activations;
         var x = ctx.Request.Input;
         long n = a.shape[0], k = a.shape[1];
@@ -35,10 +42,10 @@ public sealed class ScoreCam(IReadOnlyDictionary<string, string>? options = null
         {
             var sample = x.narrow(0, s, 1);
             long target = ctx.Request.Targets[s];
-            for (long k0 = 0; k0 < k; k0 += batchSize)
+            for (long k0 = 0; k0 < k; k0 += _batchSize)
             {
                 using var chunkScope = torch.NewDisposeScope();
-                long count = Math.Min(batchSize, k - k0);
+                long count = Math.Min(_batchSize, k - k0);
                 var channels = a.narrow(0, s, 1).narrow(1, k0, count);                         // 1 × B × h × w
                 var up = nn.functional.interpolate(channels, new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: true)
                     .transpose(0, 1);                                                            // B × 1 × H × W

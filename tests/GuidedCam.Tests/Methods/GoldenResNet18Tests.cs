@@ -69,6 +69,8 @@ public sealed class GoldenResNet18Tests(ResNet18GoldenFixture fx, ITestOutputHel
     [MemberData(nameof(GoldenMethods))]
     public void Method_matches_the_reference_for_both_targets(string method)
     {
+        // Score-CAM's 2 × 512 masked forwards: the second target's are memoised by the recording
+        // classifier (same masked inputs, see RecordingClassifier), which keeps this row near 30 s.
         using var scope = torch.NewDisposeScope();
         fx.Recording.ResetCounts();
         var (errors, result) = fx.Case.Compare(fx.Recording, "layer4", method);
@@ -95,7 +97,9 @@ public sealed class GoldenResNet18Tests(ResNet18GoldenFixture fx, ITestOutputHel
         double gradDiff = (grad.Maps[0] - grad.Maps[1]).abs().max().item<float>();
         double goldenGradDiff = fx.Case.File(238, "gradcam.npy")!.Data.Zip(fx.Case.File(22, "gradcam.npy")!.Data, (p, q) => Math.Abs(p - q)).Max();
         output.WriteLine($"eigencam 238 vs 22: {eigenDiff:0.00e+0}; gradcam: {gradDiff:0.000} (golden files: {goldenGradDiff:0.000})");
-        Assert.Equal(0.0, eigenDiff);
+        // Both rows of the batch hold the same input; 1e-6 leaves room for batched kernels that
+        // might round row by row differently on other hardware (0 was measured here).
+        Assert.True(eigenDiff <= 1e-6, $"eigencam maps for 238 and 22 differ by {eigenDiff}");
         Assert.True(goldenGradDiff > 0.1);
         Assert.True(gradDiff > 0.1, $"gradcam maps for 238 and 22 differ by only {gradDiff}");
     }

@@ -102,6 +102,24 @@ public sealed class KnownAnswerTests
     }
 
     [Fact]
+    public void Chunked_methods_do_not_depend_on_batch_size_and_count_their_chunks()
+    {
+        using var scope = torch.NewDisposeScope();
+        // Score-CAM and Ablation-CAM split the K = 2 channels into chunks of `batch-size`; the map must
+        // not change, and each chunk is one more network invocation: 1 + ⌈2/1⌉ = 3 or 1 + ⌈2/32⌉ = 2.
+        foreach (var id in new[] { "scorecam", "ablationcam" })
+        {
+            var one = Run(id, 1, new Dictionary<string, string> { ["batch-size"] = "1" });
+            var all = Run(id, 1);
+            Assert.Equal(3, one.ForwardPasses);
+            Assert.Equal(2, all.ForwardPasses);
+            Assert.Equal(0, all.BackwardPasses);
+            double diff = (one.LowRes! - all.LowRes!).abs().max().item<float>();
+            Assert.True(diff <= 1e-5 * all.LowRes!.abs().max().item<float>(), $"{id}: batch-size changed the map by {diff}");
+        }
+    }
+
+    [Fact]
     public void Ablationcam_uses_min_minus_1e7_when_activations_are_not_post_relu()
     {
         using var scope = torch.NewDisposeScope();
@@ -174,5 +192,7 @@ public sealed class KnownAnswerTests
         Assert.Equal("32", MethodRegistry.Create("ablationcam").Options["batch-size"]);
         var e = Assert.Throws<ArgumentException>(() => MethodRegistry.Create("scorecam", new Dictionary<string, string> { ["batchsize"] = "8" }));
         Assert.Contains("batch-size", e.Message);
+        var bad = Assert.Throws<ArgumentException>(() => MethodRegistry.Create("ablationcam", new Dictionary<string, string> { ["batch-size"] = "0" }));
+        Assert.Contains("ablationcam.batch-size", bad.Message);
     }
 }
