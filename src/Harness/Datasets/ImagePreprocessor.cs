@@ -25,7 +25,12 @@ namespace GuidedCam.Harness.Datasets;
 /// widens the kernel by the scale factor when shrinking, so downscaling is antialiased in both (unlike
 /// OpenCV's or <c>F.interpolate</c>'s plain bilinear). They differ in arithmetic: PIL accumulates in
 /// 8-bit fixed point and rounds to uint8 between its horizontal and vertical passes, ImageSharp works in
-/// float (Vector4) and rounds once at the end, so pixels can differ by a grey level or so.</item>
+/// float (Vector4) and rounds once at the end. Measured against Pillow 9.4 on the same decoded pixels:
+/// at most 1 grey level apart, down- and upscaling.</item>
+/// <item>JPEG decoding is where the two pipelines really differ (ImageSharp's chroma upsampling vs
+/// libjpeg's "fancy" upsampling): on the shared ILSVRC images, mean 0.2–0.6 and max up to 35 grey levels,
+/// at colour edges. End to end, the golden reference inputs (PIL + torchvision) are matched to a mean of
+/// 0.24–0.29 grey levels.</item>
 /// <item>No EXIF orientation is applied, as in PIL/torchvision (which also ignore it).</item>
 /// </list>
 /// </remarks>

@@ -109,6 +109,26 @@ public class ImageNetDatasetTests
     }
 
     [Fact]
+    public void Without_the_box_folder_boxes_come_from_the_LOC_csv_only()
+    {
+        string dir = TempDir.Create();
+        try
+        {
+            TempDir.CopyTree(Root, dir);
+            var fromXml = DatasetLoader.Open(Spec(dir)) as ImageNetDataset;
+            Directory.Delete(Path.Combine(dir, "ILSVRC2012_bbox_val"), true);
+            // LOC_val_solution.csv repeats the official boxes in the XML's 0-based inclusive numbers.
+            var fromCsv = (ImageNetDataset)DatasetLoader.Open(Spec(dir));
+            foreach (string id in fromXml!.ItemIds)
+                Assert.Equal(fromXml.Annotations(id).Select(o => (o.ClassIndex, o.Box)), fromCsv.Annotations(id).Select(o => (o.ClassIndex, o.Box)));
+            // val.txt has no boxes, so the missing folder is a layout error naming it.
+            var e = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir, "val-txt")));
+            Assert.Contains(Path.Combine(dir, "ILSVRC2012_bbox_val", "val"), e.Message);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Truncated_image_is_an_item_error_not_a_layout_error()
     {
         string dir = TempDir.Create();
