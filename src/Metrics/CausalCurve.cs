@@ -128,7 +128,7 @@ public static class CausalCurve
                 int tLast = (int)Math.Min(n, tFirst + (j1 - j) - 1);
                 int count = tLast - tFirst + 1;
                 var changed = new int[count];
-                for (int k = 0; k < count; k++) changed[k] = Math.Min((tFirst + k) * step, pixels);
+                for (int k = 0; k < count; k++) changed[k] = (int)Math.Min((long)(tFirst + k) * step, pixels);
                 var thresholds = torch.tensor(changed, new long[] { count, 1, 1 }, dtype: ScalarType.Int32, device: start.device);
                 var mask = (rankTensors[item] < thresholds).unsqueeze(1);
                 // Copy, not blend: RISE assigns start[..., coords] = finish[..., coords].

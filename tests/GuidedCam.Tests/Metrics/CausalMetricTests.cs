@@ -118,6 +118,17 @@ public class CausalMetricTests
     }
 
     [Fact]
+    public void Deletion_BlurSubstrate_EndsWhereInsertionStarts()
+    {
+        var (_, batch) = Setup();
+        var del = new DeletionMetric(Opt(("step", "3"), ("substrate", "blur"))).Evaluate(batch).Single();
+        var ins = new InsertionMetric(Opt(("step", "3"))).Evaluate(batch).Single();
+        // Deleting everything into the blur gives the blurred image, insertion's start; both ends meet at x.
+        Assert.Equal(ins.Curve![0], del.Curve![2], 6);
+        Assert.Equal(del.Curve[0], ins.Curve[2], 6);
+    }
+
+    [Fact]
     public void Curves_DoNotDependOnBatchSize_AndUseNPlusOneImagesPerItem()
     {
         var (model, batch) = Setup(items: 3);
