@@ -46,4 +46,4 @@ MERGE_JOB=$(sbatch --parsable "${COMMON[@]}" \
     --job-name=guidedcam-merge --dependency="afterok:$ARRAY_JOB" --time=01:00:00 \
     --output="$OUT/logs/merge.out" \
     --wrap="'$GUIDEDCAM' merge$SHARD_DIRS --out '$OUT/merged' && '$GUIDEDCAM' report '$OUT/merged'")
-echo "submitted merge + report $MERGE_JOB (after $ARRAY_JOB); the report will be in $OUT/merged/report/report.html"
+echo "submitted merge + report $MERGE_JOB (after $ARRAY_JOB); the report will be in $OUT/merged/report.html"

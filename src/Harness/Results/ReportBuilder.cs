@@ -4,7 +4,7 @@ namespace GuidedCam.Harness.Results;
 
 /// <summary>
 /// `guidedcam report`: rebuilds every artifact of a run folder from its journal and saved maps alone
-/// (no model, no dataset needed), into <c>&lt;run&gt;/report/</c>. Exporters run in a fixed order and the
+/// (no model, no dataset needed), into the run folder itself (figures in <c>figures/</c>). Exporters run in a fixed order and the
 /// HTML page comes last, embedding the figures the others wrote.
 /// </summary>
 public static class ReportBuilder

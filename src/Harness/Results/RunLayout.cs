@@ -8,7 +8,7 @@ namespace GuidedCam.Harness.Results;
 /// &lt;run&gt;/journal.sqlite                                   results, skips, completion markers, config
 /// &lt;run&gt;/maps/&lt;model&gt;/&lt;dataset&gt;/&lt;item&gt;/input.png        the image at network size
 /// &lt;run&gt;/maps/&lt;model&gt;/&lt;dataset&gt;/&lt;item&gt;/&lt;method&gt;.npy     H×W float32 saliency map
-/// &lt;run&gt;/report/{items.csv, summary.csv, results.md, report.html, figures/*.png}
+/// &lt;run&gt;/{items.csv, summary.csv, results.md, report.html, figures/*.png, config.yaml, run.log}
 /// </code>
 /// Maps are filed per model and dataset because one run evaluates several models on the same items.
 /// Every path component goes through <see cref="SafeName"/>, so ids with '/' or ':' stay one folder.
