@@ -7,6 +7,9 @@ public static class CommandLine
 {
     public static int Run(string[] args)
     {
+        // Redirected output (CI logs, `| tee`) gets 80 columns by default, which wraps the tables.
+        if (!Spectre.Console.AnsiConsole.Profile.Capabilities.Interactive)
+            Spectre.Console.AnsiConsole.Profile.Width = Math.Max(Spectre.Console.AnsiConsole.Profile.Width, 160);
         var root = new RootCommand("GuidedCam: a benchmark harness for CAM-style saliency methods (Fahim et al., Sensors 2022).")
         {
             RunCommand.Create(),

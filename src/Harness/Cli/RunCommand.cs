@@ -43,7 +43,6 @@ public static class RunCommand
     /// </summary>
     public static void PrintSummary(string runDir)
     {
-        if (!AnsiConsole.Profile.Capabilities.Interactive) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
         var results = RunResults.Load(runDir);
         foreach (var cell in results.Summary.GroupBy(r => (r.Model, r.Dataset)))
         {

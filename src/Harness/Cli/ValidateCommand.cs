@@ -24,47 +24,47 @@ public static class ValidateCommand
 
     public static void PrintPlan(ExperimentConfig cfg, Plan plan)
     {
-        var table = new Table().AddColumns("model", "dataset", "layer", "items", "method runs", "metric values");
-        long totalValues = 0;
+        var table = new Table().AddColumns("model", "dataset", "layer", "input", "K", "items", "method runs", "metric values", "forwards/item");
+        long totalValues = 0, totalForwards = 0;
         foreach (var c in plan.Cells)
         {
             long values = (long)c.Items * plan.Methods.Count * plan.Metrics.Count;
+            long perItem = ForwardsPerItem(plan, c);
             totalValues += values;
-            table.AddRow(Markup.Escape(c.Model), Markup.Escape(c.Dataset), Markup.Escape(c.Layer), c.Items.ToString(), ((long)c.Items * plan.Methods.Count).ToString(), $"≥ {values}");
+            totalForwards += perItem * c.Items;
+            table.AddRow(Markup.Escape(c.Model), Markup.Escape(c.Dataset), Markup.Escape(c.Layer), $"{c.InputWidth}×{c.InputHeight}", c.Channels.ToString(),
+                c.Items.ToString(), ((long)c.Items * plan.Methods.Count).ToString(), $"≥ {values}", perItem.ToString());
         }
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(cfg.Name)}[/]: {plan.Cells.Count} model × dataset cells, {plan.Methods.Count} methods, {plan.Metrics.Count} metrics, seed {cfg.Seed}, device {cfg.Device}, batch {cfg.BatchSize}");
         AnsiConsole.Write(table);
         AnsiConsole.WriteLine("methods: " + string.Join(", ", plan.Methods.Select(m => m.Id + Opts(m.Options))));
         AnsiConsole.WriteLine("metrics: " + string.Join(", ", plan.Metrics.Select(m => m.Id + Opts(m.Options))));
-        AnsiConsole.WriteLine($"forward passes per item (estimate): {ForwardEstimate(plan)}");
-        AnsiConsole.WriteLine($"metric values: at least {totalValues} (ground-truth metrics add one unit per extra class present)");
+        AnsiConsole.WriteLine($"estimated image forwards in all: {totalForwards:N0} (per predicted-class unit; ground-truth units of multi-label images add maps and region metrics, not forwards)");
+        AnsiConsole.WriteLine($"metric values: at least {totalValues:N0}");
     }
 
     private static string Opts(IReadOnlyDictionary<string, string> o) => o.Count == 0 ? "" : "(" + string.Join(", ", o.Select(kv => $"{kv.Key}={kv.Value}")) + ")";
 
     /// <summary>
-    /// One clean forward, one forward (+ one backward) per gradient method, and per metric: AD/IC one
-    /// forward; deletion/insertion n + 1 with n = ceil(H·W/step) (evaluated at 224×224 when unknown).
-    /// Score-CAM and Ablation-CAM add K forwards (K = channels of the target layer), shown as "+K".
+    /// Image forwards per item: one clean forward; per method one forward (plus K masked inputs for
+    /// Score-CAM, K suffix runs for Ablation-CAM); per method and metric: one masked forward shared by
+    /// AD and IC, n + 1 for each deletion/insertion curve with n = ceil(H·W/step).
     /// </summary>
-    private static string ForwardEstimate(Plan plan)
+    public static long ForwardsPerItem(Plan plan, PlanCell cell)
     {
         long f = 1;
-        int perChannel = 0;
+        bool adIc = plan.Metrics.Any(m => m.Id is "average-drop" or "increase-in-confidence");
         foreach (var m in plan.Methods)
         {
-            f += 1;
-            if (m.Id is "scorecam" or "ablationcam") perChannel++;
-            foreach (var metric in plan.Metrics)
+            f += m.Id switch { "center" => 0, "scorecam" or "ablationcam" => 1 + cell.Channels, _ => 1 };
+            if (adIc) f += 1;
+            foreach (var metric in plan.Metrics.Where(x => x.Id is "deletion" or "insertion"))
             {
-                if (metric.Id is "deletion" or "insertion")
-                {
-                    int step = metric.Options.TryGetValue("step", out var s) && int.TryParse(s, out int v) && v > 0 ? v : 224;
-                    f += (224 * 224 + step - 1) / step + 1;
-                }
-                else if (metric.Id is "average-drop" or "increase-in-confidence") f += 1;
+                long pixels = (long)cell.InputHeight * cell.InputWidth;
+                long step = metric.Options.TryGetValue("step", out var s) && long.TryParse(s, out long v) && v > 0 ? v : cell.InputWidth;
+                f += (pixels + step - 1) / Math.Max(1, step) + 1;
             }
         }
-        return perChannel == 0 ? f.ToString() : $"{f} + {perChannel}·K";
+        return f;
     }
 }

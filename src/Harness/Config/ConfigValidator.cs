@@ -6,7 +6,8 @@ using GuidedCam.Metrics;
 namespace GuidedCam.Harness.Config;
 
 /// <summary>What a config will do, printed by `guidedcam validate` before any work.</summary>
-public sealed record PlanCell(string Model, string Dataset, int Items, string Layer);
+/// <summary>One model × dataset cell: its items, target layer, the network input size and the layer's channel count K (from one item).</summary>
+public sealed record PlanCell(string Model, string Dataset, int Items, string Layer, int InputHeight, int InputWidth, int Channels);
 
 public sealed record Plan(IReadOnlyList<PlanCell> Cells, IReadOnlyList<ISaliencyMethod> Methods, IReadOnlyList<IMetric> Metrics);
 
@@ -54,7 +55,7 @@ public static class ConfigValidator
             {
                 using var m = RunComponents.CreateModel(e, TorchSharp.torch.CPU);
                 foreach (var (_, d) in datasets)
-                    cells.Add(new PlanCell(m.Name, d.Name, d.ItemIds.Count, RunComponents.LayerOf(m)));
+                    cells.Add(Probe(m, d));
             }
             catch (Exception ex) when (IsInputError(ex)) { errors.Add($"{Where(e)}: models: {ex.Message}"); }
         }
@@ -62,7 +63,22 @@ public static class ConfigValidator
         return new Plan(cells, methods, metrics);
     }
 
+    /// <summary>Input size and channels at the target layer, from one forward pass on the dataset's first item.</summary>
+    private static PlanCell Probe(RunModel m, Datasets.IDataset d)
+    {
+        string layer = RunComponents.LayerOf(m);
+        if (d.ItemIds.Count == 0) return new PlanCell(m.Name, d.Name, 0, layer, 0, 0, 0);
+        var item = d.Load(d.ItemIds[0], m.Preprocessing);
+        int h = item.Geometry.InputHeight, w = item.Geometry.InputWidth;
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var x = TorchSharp.torch.tensor(item.Input, new long[] { 1, 3, h, w });
+        var cap = LayerCapture.Capture(m.Classifier, x, new long[] { 0 }, layer, withGradients: false);
+        int k = cap.Activations.dim() > 1 ? (int)cap.Activations.shape[1] : 1;
+        return new PlanCell(m.Name, d.Name, d.ItemIds.Count, layer, h, w, k);
+    }
+
     /// <summary>Errors caused by what the user wrote or pointed at (as opposed to bugs).</summary>
     public static bool IsInputError(Exception ex) =>
-        ex is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or FormatException or NotSupportedException;
+        ex is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or FormatException or NotSupportedException
+            or Datasets.DatasetLayoutException or Datasets.ItemLoadException;
 }
