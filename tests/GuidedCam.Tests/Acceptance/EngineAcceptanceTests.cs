@@ -5,6 +5,7 @@ using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Running;
 using Microsoft.Data.Sqlite;
 using SixLabors.ImageSharp.PixelFormats;
+using Xunit.Abstractions;
 using ImageSharpImage = SixLabors.ImageSharp.Image;
 
 namespace GuidedCam.Tests.Acceptance;
@@ -20,7 +21,13 @@ public sealed class EngineAcceptanceTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "guidedcam-acceptance", Guid.NewGuid().ToString("N"));
 
-    public EngineAcceptanceTests() => Directory.CreateDirectory(_root);
+    private readonly ITestOutputHelper _output;
+
+    public EngineAcceptanceTests(ITestOutputHelper output)
+    {
+        _output = output;
+        Directory.CreateDirectory(_root);
+    }
 
     public void Dispose()
     {
@@ -90,6 +97,7 @@ public sealed class EngineAcceptanceTests : IDisposable
             child.Process.WaitForExit();
         }
         long afterKill = CommittedUnits(killed);
+        _output.WriteLine($"killed with {afterKill} of {items} units committed");
         // Batches commit atomically: a kill leaves whole batches, and this one must have stopped mid-run.
         Assert.True(afterKill < items, $"all {items} units were committed before the kill took effect: the test would pass vacuously; make KillConfig bigger");
         Assert.Equal(0, afterKill % batch);
@@ -133,10 +141,12 @@ public sealed class EngineAcceptanceTests : IDisposable
         Assert.NotEmpty(b);
         Assert.Empty(a.Select(r => r.ItemId).Intersect(b.Select(r => r.ItemId)));
         AssertNoDuplicates(merged);
-        // A shard's batches hold other items than the unsharded run's batches (the shard keeps every
-        // second-ish item), and a batched convolution may round differently with a different batch, so
-        // values are compared to 1e-5 absolute (scores are probabilities / areas in [0, 1] or percents).
-        AssertSameResults(ReadRecords(whole), ReadRecords(merged), tolerance: 1e-5);
+        // A shard's batches hold other items than the unsharded run's batches (each shard keeps the ids
+        // whose hash falls to it), so a batched kernel could in principle round differently. Measured on
+        // this machine: the merged values are bit-identical to the unsharded run's (the built-in CNN's
+        // CPU kernels compute each sample on its own), so equality is asserted exactly; the 1e-5 slack
+        // of issue 4 would only be needed on a backend whose kernels mix samples within a batch.
+        AssertSameResults(ReadRecords(whole), ReadRecords(merged), tolerance: 0);
     }
 
     [Fact]
@@ -252,6 +262,18 @@ public sealed class EngineAcceptanceTests : IDisposable
         AssertSameResults(old, journal.ReadAll().ToList(), tolerance: 0);
         Assert.Contains(old, r => r.MetricOptions.Contains("tolerance=4", StringComparison.Ordinal));
         AssertNoDuplicates(run);
+        journal.Dispose();
+
+        // The report follows the newest protocol only.
+        ReportBuilder.Build(run);
+        string summary = File.ReadAllText(Path.Combine(run, "summary.csv"));
+        Assert.Contains("tolerance=1", summary);
+        Assert.DoesNotContain("tolerance=4", summary);
+
+        // Going back to the first protocol resumes its result set: nothing is recomputed, no third set appears.
+        var back = new Experiment { Config = Load("tol4.yaml", SmallConfig(tolerance: 4, qualitative: 0)), RunDir = run }.Execute();
+        Assert.Equal((0, 24), (back.ItemsComputed, back.ItemsResumed));
+        Assert.Equal(sets, ResultSetIds(run));
     }
 
     // ---- helpers ----
