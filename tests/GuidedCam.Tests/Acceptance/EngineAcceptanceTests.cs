@@ -132,8 +132,9 @@ public sealed class EngineAcceptanceTests : IDisposable
         new Experiment { Config = cfg, RunDir = whole }.Execute();
         new Experiment { Config = cfg, RunDir = s0, Shard = Shard.Parse("0/2") }.Execute();
         new Experiment { Config = cfg, RunDir = s1, Shard = Shard.Parse("1/2") }.Execute();
-        var report = ShardMerger.Merge(new[] { s0, s1 }, merged);
-        Assert.Empty(report.MissingShards);
+        var merge = RunCli("merge", s0, s1, "--out", merged);
+        Assert.True(merge.Exit == 0, merge.Text);
+        Assert.Contains("merged shards 0, 1 of 2", merge.Stdout);
 
         var a = ReadRecords(s0);
         var b = ReadRecords(s1);
@@ -147,7 +148,21 @@ public sealed class EngineAcceptanceTests : IDisposable
         // CPU kernels compute each sample on its own), so equality is asserted exactly; the 1e-5 slack
         // of issue 4 would only be needed on a backend whose kernels mix samples within a batch.
         AssertSameResults(ReadRecords(whole), ReadRecords(merged), tolerance: 0);
+
+        // Hence the merged report's tables are those of the unsharded run, byte for byte, and the saved
+        // maps of the qualitative items (chosen from the whole ordered list, whichever shard owns them) are the same files.
+        ReportBuilder.Build(whole);
+        foreach (string csv in new[] { "summary.csv", "items.csv" })
+            Assert.True(File.ReadAllBytes(Path.Combine(whole, csv)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(merged, csv))), $"merged {csv} differs from the unsharded run's");
+        Assert.Equal(MapFiles(whole), MapFiles(merged));
+        Assert.Equal(2 * 4, MapFiles(whole).Count); // qualitative: 2 items × (input.png + 3 method maps)
+        foreach (string f in MapFiles(whole))
+            Assert.True(File.ReadAllBytes(Path.Combine(whole, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(merged, f))), $"merged {f} differs");
     }
+
+    private static List<string> MapFiles(string runDir) =>
+        Directory.EnumerateFiles(RunLayout.MapsRoot(runDir), "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(runDir, f)).Order(StringComparer.Ordinal).ToList();
 
     [Fact]
     public void SameConfigAndSeedGiveByteIdenticalCsv()
