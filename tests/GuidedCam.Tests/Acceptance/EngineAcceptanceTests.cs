@@ -291,6 +291,29 @@ public sealed class EngineAcceptanceTests : IDisposable
         Assert.Equal(sets, ResultSetIds(run));
     }
 
+    [Fact]
+    public void RunningAShardIntoAnUnshardedFolderIsAClearErrorNotACrash()
+    {
+        TestSetup.Torch();
+        string config = WriteConfig("tiny.yaml", """
+            name: tiny
+            batch-size: 8
+            qualitative: 0
+            models: [{arch: builtin}]
+            datasets: [{kind: synthetic, count: 8, split: test}]
+            methods: [gradcam]
+            metrics: [{id: pointing-game, tolerance: 4}]
+            """);
+        string run = Path.Combine(_root, "run");
+        new Experiment { Config = ConfigLoader.Load(config), RunDir = run }.Execute();
+        // Wrong --out for a shard is a user error: exit 2 with the folder and the remedy, no stack trace (CliErrors).
+        var r = RunCli("run", config, "--out", run, "--shard", "0/2");
+        Assert.True(r.Exit == 2, r.Text);
+        Assert.Contains("use another --out folder per shard", r.Stderr);
+        Assert.DoesNotContain("Unhandled exception", r.Stderr + r.Stdout);
+        Assert.Equal(8, ReadRecords(run).Count); // the unsharded results are untouched
+    }
+
     // ---- helpers ----
 
     private string WriteConfig(string name, string yaml)
