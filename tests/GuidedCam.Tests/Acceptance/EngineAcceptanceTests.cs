@@ -158,6 +158,10 @@ public sealed class EngineAcceptanceTests : IDisposable
         Assert.Equal(2 * 4, MapFiles(whole).Count); // qualitative: 2 items × (input.png + 3 method maps)
         foreach (string f in MapFiles(whole))
             Assert.True(File.ReadAllBytes(Path.Combine(whole, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(merged, f))), $"merged {f} differs");
+
+        // The merged folder is a finished unsharded run of the same protocol: running the config into it resumes everything.
+        var rerun = new Experiment { Config = cfg, RunDir = merged }.Execute();
+        Assert.Equal((0, 24), (rerun.ItemsComputed, rerun.ItemsResumed));
     }
 
     private static List<string> MapFiles(string runDir) =>
