@@ -33,6 +33,8 @@ public sealed class EngineAcceptanceTests : IDisposable
     {
         if (Environment.GetEnvironmentVariable("GUIDEDCAM_KEEP_TEST_RUNS") == "1") return;
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+        string parent = Path.GetDirectoryName(_root)!;
+        if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any()) Directory.Delete(parent);
     }
 
     /// <summary>
