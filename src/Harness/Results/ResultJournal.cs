@@ -179,7 +179,7 @@ public sealed class ResultJournal : IDisposable
     /// <summary>
     /// Makes the result set of <paramref name="meta"/>'s fingerprint active and writable: resumes it
     /// when it exists, creates it otherwise. Resuming with another shard than the set was started with
-    /// is an error (the folder would mix two shards' items).
+    /// is an <see cref="ArgumentException"/> (the folder would mix two shards' items).
     /// </summary>
     public ResultSetInfo BeginResultSet(RunMetadata meta)
     {
@@ -189,8 +189,9 @@ public sealed class ResultJournal : IDisposable
         using var tx = _db.BeginTransaction();
         if (existing is not null)
         {
+            // ArgumentException: a wrong --out for a shard is bad input, so the CLI reports it in one line (exit 2).
             if (!Equals(existing.Shard, meta.Shard))
-                throw new InvalidOperationException(
+                throw new ArgumentException(
                     $"{Path}: this folder holds shard {existing.Shard?.ToString() ?? "(unsharded)"} of this config; asked to run shard {meta.Shard?.ToString() ?? "(unsharded)"} — use another --out folder per shard");
             Exec(_db, "UPDATE result_sets SET last_opened_utc = $now WHERE id = $id;", tx, ("$now", now), ("$id", existing.Id));
         }

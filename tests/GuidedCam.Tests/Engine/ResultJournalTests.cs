@@ -97,7 +97,7 @@ public class ResultJournalTests : IDisposable
         var e = Assert.Throws<InvalidOperationException>(() => j.Commit(EngineFixtures.UnitRecords("a", 0), EngineFixtures.Unit("a")));
         Assert.Contains("BeginResultSet", e.Message);
         j.BeginResultSet(EngineFixtures.Metadata(new Shard(0, 2)));
-        var e2 = Assert.Throws<InvalidOperationException>(() => j.BeginResultSet(EngineFixtures.Metadata(new Shard(1, 2))));
+        var e2 = Assert.Throws<ArgumentException>(() => j.BeginResultSet(EngineFixtures.Metadata(new Shard(1, 2))));
         Assert.Contains("0/2", e2.Message);
         Assert.Throws<FileNotFoundException>(() => ResultJournal.Open(Path.Combine(dir, "nowhere", "journal.sqlite"), create: false));
     }
