@@ -111,7 +111,8 @@ public class SqueezeNetImageNetMiniAcceptanceTests(SqueezeNetImageNetMiniRun fix
             Assert.InRange(del, 0, 1);
             Assert.InRange(ins, 0, 1);
         }
-        // RISE (Petsiuk et al. 2018): deleting Grad-CAM's top pixels destroys the class faster than inserting them restores it the other way round.
+        // RISE (Petsiuk et al. 2018): for a faithful map the insertion AUC exceeds the deletion AUC; measured
+        // 0.95 vs 0.19 for Grad-CAM on this image (random 0.89 vs 0.22, centre 0.95 vs 0.40).
         Assert.True(run.Mean("gradcam", "insertion") > run.Mean("gradcam", "deletion"));
     }
 
