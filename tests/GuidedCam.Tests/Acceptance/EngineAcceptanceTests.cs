@@ -240,7 +240,7 @@ public sealed class EngineAcceptanceTests : IDisposable
         Assert.Contains("quickstart", ok.Stdout);
         Assert.Contains("200", ok.Stdout);
         Assert.Contains("14 methods, 8 metrics", ok.Stdout);
-        Assert.Contains("forward passes per item", ok.Stdout);
+        Assert.Contains("estimated image forwards", ok.Stdout); // ValidateCommand.PrintPlan: total forwards from the per-item estimate
 
         // The unknown metric is on line 9 of this file (1-based).
         string bad = WriteConfig("bad.yaml", """
