@@ -1,7 +1,6 @@
 using System.CommandLine;
 using GuidedCam.Core;
 using GuidedCam.Harness.Bench;
-using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Datasets;
 using GuidedCam.Harness.Running;
 using GuidedCam.Methods;
@@ -44,12 +43,7 @@ public static class BenchCommand
         var sizes = batchList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => int.TryParse(s, out int b) && b > 0 ? b : throw new ArgumentException($"--batch-sizes: '{s}' is not a positive whole number")).ToArray();
         if (images < sizes.Max()) throw new ArgumentException($"--images ({images}) must be at least the largest batch size ({sizes.Max()})");
-        var opts = new Dictionary<string, string>();
-        if (weights != null) opts["weights"] = weights;
-        ComponentEntry entry = modelArg.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
-            ? new ComponentEntry("onnx", Path.GetFileNameWithoutExtension(modelArg), new Dictionary<string, string>(opts) { ["onnx"] = modelArg }, 0)
-            : new ComponentEntry(modelArg, modelArg, opts, 0);
-        using var m = RunComponents.CreateModel(entry, torch.CPU);
+        using var m = RunComponents.CreateModel(RunComponents.ModelEntryFromCli(modelArg, weights), torch.CPU);
         using var scope = torch.NewDisposeScope();
         var inputs = BenchInputs(m, images);
         var bench = new MethodBenchmark(m.Classifier, inputs) { Repeats = repeats, Images = images };

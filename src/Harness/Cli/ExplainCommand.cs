@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GuidedCam.Core;
-using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Running;
 using GuidedCam.Methods;
@@ -42,7 +41,7 @@ public static class ExplainCommand
         TorchRuntime.Initialize();
         var methodIds = methodList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var methods = methodIds.Select(id => MethodRegistry.Create(id)).ToArray();
-        using var m = RunComponents.CreateModel(ModelEntry(modelArg, weights, layer), torch.CPU);
+        using var m = RunComponents.CreateModel(RunComponents.ModelEntryFromCli(modelArg, weights, layer), torch.CPU);
         string useLayer = layer ?? m.Classifier.DefaultTargetLayer;
         m.Classifier.RequireLayer(useLayer);
         using var scope = torch.NewDisposeScope();
@@ -70,19 +69,6 @@ public static class ExplainCommand
         }
         Console.WriteLine($"wrote {methods.Length} maps, overlays and logits.npy to {outDir} (top-1 {logits[0].argmax().item<long>()})");
         return 0;
-    }
-
-    private static ComponentEntry ModelEntry(string model, string? weights, string? layer)
-    {
-        var opts = new Dictionary<string, string>();
-        if (weights != null) opts["weights"] = weights;
-        if (layer != null) opts["layer"] = layer;
-        if (model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
-        {
-            opts["file"] = model;
-            return new ComponentEntry("onnx", Path.GetFileNameWithoutExtension(model), opts, 0);
-        }
-        return new ComponentEntry(model, model, opts, 0);
     }
 
     private static Tensor LoadInput(string path, RunModel m)

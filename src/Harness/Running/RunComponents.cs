@@ -41,6 +41,20 @@ public static class RunComponents
         return new RunModel(e, loaded.Model, loaded.Preprocessing, loaded.LabelSpace);
     }
 
+    /// <summary>
+    /// A model entry from command-line arguments (`explain`, `bench`): an `.onnx` path means arch onnx,
+    /// anything else is an arch id (builtin, vgg16, …).
+    /// </summary>
+    public static ComponentEntry ModelEntryFromCli(string model, string? weights = null, string? layer = null)
+    {
+        var opts = new Dictionary<string, string>();
+        if (weights != null) opts["weights"] = weights;
+        if (layer != null) opts["layer"] = layer;
+        if (!model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return new ComponentEntry(model, model, opts, 0);
+        opts["onnx"] = model;
+        return new ComponentEntry(ModelLoader.OnnxArch, Path.GetFileNameWithoutExtension(model), opts, 0);
+    }
+
     /// <summary>The target layer of a model entry: its `layer` key, else the model's default.</summary>
     public static string LayerOf(RunModel m) => m.Entry.Get("layer") ?? m.Classifier.DefaultTargetLayer;
 
