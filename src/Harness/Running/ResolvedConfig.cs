@@ -23,11 +23,8 @@ public static class ResolvedConfig
             ["batch-size"] = cfg.BatchSize,
             ["output"] = cfg.Output,
             ["qualitative"] = cfg.Qualitative,
-            ["models"] = cfg.Models.Select(e => Entry("arch", e)).ToList(),
-            ["datasets"] = cfg.Datasets.Select(e => Entry("kind", e)).ToList(),
-            ["methods"] = methods.Select(m => Component(m.Id, m.Options)).ToList(),
-            ["metrics"] = metrics.Select(m => Component(m.Id, m.Options)).ToList(),
         };
+        foreach (var (k, v) in Components(cfg, methods, metrics)) doc[k] = v;
         return new SerializerBuilder().Build().Serialize(doc);
     }
 
@@ -37,17 +34,20 @@ public static class ResolvedConfig
     /// </summary>
     public static string Fingerprint(ExperimentConfig cfg, IReadOnlyList<ISaliencyMethod> methods, IReadOnlyList<IMetric> metrics)
     {
-        var doc = new Dictionary<string, object>
-        {
-            ["seed"] = cfg.Seed,
-            ["models"] = cfg.Models.Select(e => Entry("arch", e)).ToList(),
-            ["datasets"] = cfg.Datasets.Select(e => Entry("kind", e)).ToList(),
-            ["methods"] = methods.Select(m => Component(m.Id, m.Options)).ToList(),
-            ["metrics"] = metrics.Select(m => Component(m.Id, m.Options)).ToList(),
-        };
+        var doc = new Dictionary<string, object> { ["seed"] = cfg.Seed };
+        foreach (var (k, v) in Components(cfg, methods, metrics)) doc[k] = v;
         string text = new SerializerBuilder().Build().Serialize(doc);
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
         return Convert.ToHexString(hash)[..16].ToLowerInvariant();
+    }
+
+    /// <summary>The models, datasets, methods and metrics sections, shared by the resolved YAML and the fingerprint.</summary>
+    private static IEnumerable<(string Key, object Value)> Components(ExperimentConfig cfg, IReadOnlyList<ISaliencyMethod> methods, IReadOnlyList<IMetric> metrics)
+    {
+        yield return ("models", cfg.Models.Select(e => Entry("arch", e)).ToList());
+        yield return ("datasets", cfg.Datasets.Select(e => Entry("kind", e)).ToList());
+        yield return ("methods", methods.Select(m => Component(m.Id, m.Options)).ToList());
+        yield return ("metrics", metrics.Select(m => Component(m.Id, m.Options)).ToList());
     }
 
     private static Dictionary<string, string> Entry(string idKey, ComponentEntry e)
