@@ -1,3 +1,4 @@
+using GuidedCam.Core;
 using static TorchSharp.torch;
 
 namespace GuidedCam.Methods;

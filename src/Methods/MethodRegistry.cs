@@ -1,3 +1,4 @@
+using GuidedCam.Core;
 namespace GuidedCam.Methods;
 
 /// <summary>

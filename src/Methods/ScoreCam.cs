@@ -1,3 +1,4 @@
+using GuidedCam.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

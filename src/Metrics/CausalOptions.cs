@@ -1,5 +1,5 @@
 using System.Globalization;
-using GuidedCam.Methods;
+using GuidedCam.Core;
 
 namespace GuidedCam.Metrics;
 

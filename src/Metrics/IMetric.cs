@@ -1,5 +1,4 @@
 using GuidedCam.Core;
-using GuidedCam.Methods;
 using static TorchSharp.torch;
 
 namespace GuidedCam.Metrics;

@@ -1,4 +1,4 @@
-using GuidedCam.Methods;
+using GuidedCam.Core;
 
 namespace GuidedCam.Metrics;
 

@@ -1,4 +1,4 @@
-using GuidedCam.Methods;
+using GuidedCam.Core;
 using static TorchSharp.torch;
 
 namespace GuidedCam.Metrics;

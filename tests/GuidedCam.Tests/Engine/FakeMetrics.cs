@@ -1,3 +1,4 @@
+using GuidedCam.Core;
 using GuidedCam.Methods;
 using GuidedCam.Metrics;
 

@@ -1,3 +1,4 @@
+using GuidedCam.Methods;
 using GuidedCam.Core;
 using GuidedCam.Harness.Datasets;
 using GuidedCam.Harness.Models;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GuidedCam.Methods;
+namespace GuidedCam.Core;
 
 /// <summary>One declared option: its name, default and (optionally) the values allowed.</summary>
 public sealed record OptionSpec(string Name, string Default, string Description, IReadOnlyList<string>? Allowed = null);

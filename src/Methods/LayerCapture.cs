@@ -1,7 +1,8 @@
+using GuidedCam.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GuidedCam.Core;
+namespace GuidedCam.Methods;
 
 /// <summary>Activations A (N×K×h×w), gradients G = ∂Σ_n f(x_n)_{c_n}/∂A (same shape, or null) and logits.</summary>
 public sealed record CaptureResult(Tensor Activations, Tensor? Gradients, Tensor Logits);
