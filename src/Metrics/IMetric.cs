@@ -42,6 +42,15 @@ public sealed class MetricBatch
     public required Normalization Normalization { get; init; }
     /// <summary>Dataset class names (for per-class reports); index = dataset class.</summary>
     public IReadOnlyList<string>? DatasetClassNames { get; init; }
+    /// <summary>The run's seed, for metrics that draw random numbers (reproducible across batches and shards).</summary>
+    public int Seed { get; init; }
+    /// <summary>
+    /// Recomputes the final maps (N×H×W in [0,1]) of the method being evaluated for these inputs and
+    /// targets on another classifier, with the given seed for methods that draw random numbers; filled
+    /// by the runner, null where no method is at hand (maps made elsewhere). Keeps metrics that must ask
+    /// the method again (model randomisation) free of any method or model type.
+    /// </summary>
+    public Func<IClassifier, Tensor, long[], int, Tensor>? Reexplain { get; init; }
     public long[] Targets => Units.Select(u => u.ModelTarget).ToArray();
 }
 
@@ -89,4 +98,10 @@ public interface IMetric
     IReadOnlyDictionary<string, string> Options { get; }
     IReadOnlyList<MetricValue> Evaluate(MetricBatch batch);
     IMetricAccumulator CreateAccumulator();
+
+    /// <summary>Why this metric cannot run on <paramref name="model"/> (checked by validate before any work), or null.</summary>
+    string? Unsupported(IClassifier model) => null;
+
+    /// <summary>How many times per unit the metric asks the method for a map again (<see cref="MetricBatch.Reexplain"/>); each costs one run of the method.</summary>
+    int Reexplanations(IClassifier model) => 0;
 }

@@ -46,6 +46,10 @@ public abstract class MetricBase : IMetric
 
     public virtual IMetricAccumulator CreateAccumulator() => new StreamingAccumulator();
 
+    public virtual string? Unsupported(IClassifier model) => null;
+
+    public virtual int Reexplanations(IClassifier model) => 0;
+
     /// <summary>Checks the batch's shapes agree with its units (N×3×H×W inputs, N×H×W maps, N×C logits).</summary>
     protected void RequireConsistent(MetricBatch batch)
     {

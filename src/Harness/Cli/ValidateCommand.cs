@@ -48,7 +48,8 @@ public static class ValidateCommand
     /// <summary>
     /// Image forwards per item: one clean forward; per method one forward (plus K masked inputs for
     /// Score-CAM, K suffix runs for Ablation-CAM); per method and metric: one masked forward shared by
-    /// AD and IC, n + 1 for each deletion/insertion curve with n = ceil(H·W/step).
+    /// AD and IC, n + 1 for each deletion/insertion curve with n = ceil(H·W/step); the method's own cost
+    /// again for every map a metric asks it to recompute (model randomisation: once per depth).
     /// </summary>
     public static long ForwardsPerItem(Plan plan, PlanCell cell)
     {
@@ -56,7 +57,10 @@ public static class ValidateCommand
         bool adIc = plan.Metrics.Any(m => m.Id is "average-drop" or "increase-in-confidence");
         foreach (var m in plan.Methods)
         {
-            f += m.Id switch { "center" => 0, "scorecam" or "ablationcam" => 1 + cell.Channels, _ => 1 };
+            long methodCost = m.Id switch { "center" => 0, "scorecam" or "ablationcam" => 1 + cell.Channels, _ => 1 };
+            f += methodCost;
+            // Metrics that run the method again (model randomisation: once per randomised depth).
+            f += methodCost * (cell.Reexplanations?.Sum() ?? 0);
             if (adIc) f += 1;
             foreach (var metric in plan.Metrics.Where(x => x.Id is "deletion" or "insertion"))
             {

@@ -7,7 +7,8 @@ namespace GuidedCam.Harness.Config;
 
 /// <summary>What a config will do, printed by `guidedcam validate` before any work.</summary>
 /// <summary>One model × dataset cell: its items, target layer, the network input size and the layer's channel count K (from one item).</summary>
-public sealed record PlanCell(string Model, string Dataset, int Items, string Layer, int InputHeight, int InputWidth, int Channels);
+/// <summary><paramref name="Reexplanations"/>: per metric of the plan (same order), how many times per unit it runs the method again.</summary>
+public sealed record PlanCell(string Model, string Dataset, int Items, string Layer, int InputHeight, int InputWidth, int Channels, IReadOnlyList<int>? Reexplanations = null);
 
 public sealed record Plan(IReadOnlyList<PlanCell> Cells, IReadOnlyList<ISaliencyMethod> Methods, IReadOnlyList<IMetric> Metrics);
 
@@ -54,8 +55,11 @@ public static class ConfigValidator
             try
             {
                 using var m = RunComponents.CreateModel(e, TorchSharp.torch.CPU);
+                for (int i = 0; i < metrics.Count; i++)
+                    if (metrics[i].Unsupported(m.Classifier) is { } why)
+                        errors.Add($"{Where(cfg.Metrics.First(x => x.Id == metrics[i].Id))}: metrics: {why}");
                 foreach (var (_, d) in datasets)
-                    cells.Add(Probe(m, d));
+                    cells.Add(Probe(m, d) with { Reexplanations = metrics.Select(x => x.Reexplanations(m.Classifier)).ToArray() });
             }
             catch (Exception ex) when (IsInputError(ex)) { errors.Add($"{Where(e)}: models: {ex.Message}"); }
         }

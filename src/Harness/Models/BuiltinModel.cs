@@ -41,6 +41,6 @@ public static class BuiltinModel
         try { net.load(path); }
         catch (Exception e) { throw new InvalidDataException($"{path}: not a weights file of the built-in model ({e.Message})", e); }
         // ModuleClassifier rejects a default layer that does not exist, naming the valid ones.
-        return new ModuleClassifier(name, net, SyntheticDataset.Shapes.Length, "synthetic6", layer ?? SyntheticCnn.DefaultLayer, device);
+        return new RandomizableModuleClassifier(name, () => new SyntheticCnn(SyntheticDataset.Shapes.Length), net, SyntheticDataset.Shapes.Length, "synthetic6", layer ?? SyntheticCnn.DefaultLayer, device);
     }
 }

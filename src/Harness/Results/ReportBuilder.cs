@@ -17,6 +17,7 @@ public static class ReportBuilder
         new MarkdownExporter(),
         new BarChartExporter(),
         new CurveExporter(),
+        new RandomisationCurveExporter(),
         new QualitativeGridExporter(),
     };
 

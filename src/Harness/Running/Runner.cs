@@ -191,6 +191,8 @@ public sealed class Runner
                     CleanLogits = logits.index_select(0, rowIdx),
                     Normalization = norm,
                     DatasetClassNames = dataset.ClassNames,
+                    Seed = _cfg.Seed,
+                    Reexplain = (other, inputs, targets, seed) => method.Explain(new SaliencyRequest { Model = other, Input = inputs, Targets = targets, Layer = layer, Seed = seed }).Maps,
                 };
                 string metricOptions = ResultRecord.CanonicalOptions(metric.Options);
                 foreach (var v in metric.Evaluate(batch))

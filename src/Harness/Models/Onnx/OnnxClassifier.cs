@@ -19,7 +19,7 @@ namespace GuidedCam.Harness.Models.Onnx;
 /// sample by sample produces), and Reshape targets that hard-code the export batch follow the actual
 /// one. Intermediate tensors are freed as soon as no later node reads them, except tapped ones.
 /// </summary>
-public sealed class OnnxClassifier : IClassifier
+public sealed partial class OnnxClassifier : IClassifier
 {
     private readonly string _file;
     private readonly string _inputName;
@@ -218,7 +218,9 @@ public sealed class OnnxClassifier : IClassifier
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var t in _constants.Values) t.Dispose();
+        // A randomised copy shares the trained model's constants and owns only the ones it re-drew.
+        foreach (var (name, t) in _constants)
+            if (_owned is null || _owned.Contains(name)) t.Dispose();
         _constants.Clear();
     }
 

@@ -16,7 +16,8 @@ public sealed class CurveExporter : IExporter
         string dir = Path.Combine(reportDir, "figures");
         Directory.CreateDirectory(dir);
         var files = new List<string>();
-        var groups = results.Records.Where(r => r.Curve is { Length: >= 2 })
+        // Randomisation curves are similarity against depth, not p_c against pixels: RandomisationCurveExporter draws them.
+        var groups = results.Records.Where(r => r.Curve is { Length: >= 2 } && r.Metric != GuidedCam.Metrics.ModelRandomisationMetric.MetricId)
             .GroupBy(r => (r.Model, r.Dataset, r.Metric, r.MetricOptions))
             .OrderBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Dataset, StringComparer.Ordinal).ThenBy(g => g.Key.Metric, StringComparer.Ordinal);
         foreach (var g in groups)
