@@ -21,6 +21,7 @@ public class MetricRegistryTests
             ["loc-gt-known"] = "target=ground-truth;threshold=0.15",
             ["loc-top1"] = "target=ground-truth;threshold=0.15",
             ["sparsity"] = "target=predicted",
+            ["model-randomisation"] = "layers=all;mode=cascading;similarity=spearman;target=predicted",
         };
         // The registry is process-wide; engine tests register fakes under `test-*` ids (Engine/*), so leave those out.
         Assert.Equal(expected.Keys.OrderBy(k => k), MetricRegistry.Ids.Where(id => !id.StartsWith("test-", StringComparison.Ordinal)).OrderBy(k => k));
