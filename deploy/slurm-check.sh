@@ -66,6 +66,7 @@ same_results() {
 submit() { # prints the array and merge job ids
     local out
     out=$("$HERE/slurm-array.sh" "$@")
+    # shellcheck disable=SC2001 # a prefix on every line of the output
     echo "$out" | sed "s/^/[$(date -u +%T)]   /" >&2
     echo "$(sed -n 's/^submitted shard array \([0-9]*\).*/\1/p' <<< "$out") $(sed -n 's/^submitted merge + report \([0-9]*\).*/\1/p' <<< "$out")"
 }
@@ -79,7 +80,8 @@ say "   done in $(( $(date +%s) - start )) s: $(grep -E '^done:' "$WORK/unsharde
 
 say "2. $SHARDS-task array + dependent merge"
 start=$(date +%s)
-read -r ARRAY MERGE < <(submit "$CONFIG" "$WORK/array" "$SHARDS")
+ids=$(submit "$CONFIG" "$WORK/array" "$SHARDS")
+read -r ARRAY MERGE <<< "$ids"
 wait_gone "$ARRAY,$MERGE"
 say "   all jobs left the queue after $(( $(date +%s) - start )) s"
 job_states "$ARRAY,$MERGE"
@@ -88,7 +90,8 @@ same_results "$WORK/unsharded" "$WORK/array/merged" || { say "DIFFERENT: array m
 
 say "3. $SHARDS-task array, scancel task $CANCEL half-way, re-submit it"
 start=$(date +%s)
-read -r ARRAY MERGE < <(submit "$CONFIG" "$WORK/cancel" "$SHARDS")
+ids=$(submit "$CONFIG" "$WORK/cancel" "$SHARDS")
+read -r ARRAY MERGE <<< "$ids"
 LOG="$WORK/cancel/logs/shard-$CANCEL.out"
 # A progress line "k/n items" with 0 < k < n is printed after a batch was committed to the journal.
 until grep -qE ' ([1-9][0-9]*)/[0-9]+ items' "$LOG" 2>/dev/null; do
@@ -102,7 +105,8 @@ wait_gone "$ARRAY"
 sleep 2
 say "   array left the queue; merge job $MERGE: $(scontrol show job "$MERGE" 2>/dev/null | grep -oE 'JobState=[A-Z]+ Reason=[A-Za-z]+' || echo 'gone')"
 job_states "$ARRAY,$MERGE"
-read -r ARRAY2 MERGE2 < <(submit "$CONFIG" "$WORK/cancel" "$SHARDS" "$CANCEL")
+ids=$(submit "$CONFIG" "$WORK/cancel" "$SHARDS" "$CANCEL")
+read -r ARRAY2 MERGE2 <<< "$ids"
 wait_gone "$ARRAY2,$MERGE2"
 say "   all jobs left the queue after $(( $(date +%s) - start )) s"
 job_states "$ARRAY2,$MERGE2"
