@@ -78,9 +78,8 @@ public sealed class ModelRandomisationMetric : MetricBase, IDisposable
     public override int Reexplanations(IClassifier model) =>
         model is IRandomizableClassifier r ? Depths(r.ParameterizedLayers.Count, Stride).Count : 0;
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         if (Unsupported(batch.Model) is { } why) throw new ArgumentException(why);
         var reexplain = batch.Reexplain ?? throw new ArgumentException($"metric '{Id}' recomputes the method's maps on randomised models, but this caller cannot run the method again");
         var model = (IRandomizableClassifier)batch.Model;

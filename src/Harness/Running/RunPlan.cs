@@ -114,19 +114,20 @@ public sealed class RunPlan : IDisposable
                     wanted += metrics[x].Target == TargetSelection.Predicted ? 1 : gtCount;
             var needed = needs.Pairs.ToHashSet();
             for (int m = 0; m < methods.Count; m++)
+            {
+                var shared = new HashSet<string>();
                 for (int x = 0; x < metrics.Count; x++)
                 {
                     long cells = metrics[x].Target == TargetSelection.Predicted ? 1 : gtCount;
-                    if (needed.Contains((m, x)))
-                    {
-                        forwards += cells * cellCost[x];
-                        // Metrics that run the method again (model randomisation: once per randomised depth).
-                        long again = probe.Reexplanations is { } r && x < r.Count ? r[x] : 0;
-                        forwards += cells * again * mapCost[m].Forwards;
-                        backwards += cells * again * mapCost[m].Backwards;
-                    }
-                    else present += cells;
+                    if (!needed.Contains((m, x))) { present += cells; continue; }
+                    // Metrics that run the method again (model randomisation: once per randomised depth).
+                    long again = probe.Reexplanations is { } r && x < r.Count ? r[x] : 0;
+                    forwards += cells * again * mapCost[m].Forwards;
+                    backwards += cells * again * mapCost[m].Backwards;
+                    if (CostEstimate.SharedForwards(metrics[x]) is { } group && !shared.Add(group + metrics[x].Target)) continue;
+                    forwards += cells * cellCost[x];
                 }
+            }
             if (!needs.Any) continue;
             toLoad++;
             if (needs.NeedsUnits) forwards += 1;
