@@ -33,6 +33,8 @@ public sealed class Runner
     private readonly IReadOnlyList<ISaliencyMethod> _methods;
     private readonly IReadOnlyList<IMetric> _metrics;
     private readonly Action<string> _log;
+    private readonly List<(string Stage, PassCounter Passes)> _stagePasses = new();
+    private PassCounter _passes = new();
 
     public Runner(ExperimentConfig cfg, Action<string>? log = null)
     {
@@ -43,6 +45,9 @@ public sealed class Runner
     }
 
     public IReadOnlyList<ISaliencyMethod> Methods => _methods;
+
+    /// <summary>Network passes and time inside the model of each finished stage (model × dataset), also written to the log.</summary>
+    public IReadOnlyList<(string Stage, PassCounter Passes)> StagePasses => _stagePasses;
     public IReadOnlyList<IMetric> Metrics => _metrics;
 
     /// <summary>The run's method list in canonical form: part of every unit key, so a different method set never counts as done.</summary>
@@ -69,6 +74,9 @@ public sealed class Runner
                 string methodSet = MethodSet;
                 string stage = $"{model.Name} × {dataset.Name}";
                 progress?.StartStage(stage, ids.Count);
+                _passes = new PassCounter();
+                var stageClock = System.Diagnostics.Stopwatch.StartNew();
+                var stageCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
                 _log($"stage {stage}: {ids.Count} items, layer {layer}, {_methods.Count} methods, {_metrics.Count} metrics");
                 for (int start = 0; start < ids.Count; start += _cfg.BatchSize)
                 {
@@ -106,6 +114,8 @@ public sealed class Runner
                 }
                 if (labels.UnmappedClasses.Count > 0)
                     _log($"{dataset.Name} → {model.Name}: {labels.UnmappedClasses.Count} dataset classes have no model class and were skipped ({labels.SkippedUnits} units): {string.Join(", ", labels.UnmappedClasses)}");
+                _stagePasses.Add((stage, _passes));
+                _log($"passes {stage}: {_passes.Describe(stageClock.Elapsed, System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - stageCpu)}");
                 progress?.EndStage();
             }
         }
@@ -117,7 +127,8 @@ public sealed class Runner
         using var scope = torch.NewDisposeScope();
         var records = new List<ResultRecord>();
         int constantMaps = 0;
-        var clf = model.Classifier;
+        // Every pass of the batch (clean logits, captures, the methods' own, the metrics') goes through the counting view.
+        IClassifier clf = new CountingClassifier(model.Classifier, _passes);
         int h = items[0].Geometry.InputHeight, w = items[0].Geometry.InputWidth;
         var flat = new float[items.Count * 3 * h * w];
         for (int i = 0; i < items.Count; i++) Array.Copy(items[i].Input, 0, flat, (long)i * 3 * h * w, 3 * h * w);
@@ -147,31 +158,34 @@ public sealed class Runner
         bool needGt = _metrics.Any(m => m.Target == TargetSelection.GroundTruth) && gtUnits.Count > 0;
         var norm = new Normalization(model.Preprocessing.Mean, model.Preprocessing.Std);
 
-        foreach (var method in _methods)
+        // Every method's maps from one capture per target vector (MethodGroup): one forward and one
+        // backward for all gradient methods; ground-truth units whose target equals the prediction
+        // reuse the predicted maps, the others get one more capture for their targets.
+        var predResults = needPred || needGt ? MethodGroup.ExplainAll(_methods, Request(clf, layer, x, top1)).Results : null;
+        long[] gtTargets = gtUnits.Select(u => u.ModelTarget).ToArray();
+        var missing = Enumerable.Range(0, gtUnits.Count).Where(k => gtTargets[k] != top1[gtRows[k]]).ToArray();
+        IReadOnlyList<SaliencyResult>? gtResults = null;
+        if (needGt && missing.Length > 0)
         {
+            var idx = torch.tensor(missing.Select(k => (long)gtRows[k]).ToArray(), device: clf.Device);
+            gtResults = MethodGroup.ExplainAll(_methods, Request(clf, layer, x.index_select(0, idx), missing.Select(k => gtTargets[k]).ToArray())).Results;
+        }
+
+        for (int mi = 0; mi < _methods.Count; mi++)
+        {
+            var method = _methods[mi];
             string methodOptions = ResultRecord.CanonicalOptions(method.Options);
-            // Maps for the predicted targets; ground-truth units whose target equals the prediction reuse them.
-            Tensor? predMaps = null;
-            if (needPred || needGt)
-            {
-                var r = method.Explain(Request(clf, layer, x, top1));
-                predMaps = r.Maps;
-                constantMaps += r.ConstantMaps;
-            }
+            Tensor? predMaps = predResults?[mi].Maps;
+            constantMaps += predResults?[mi].ConstantMaps ?? 0;
             Tensor? gtMaps = null;
-            long[] gtTargets = gtUnits.Select(u => u.ModelTarget).ToArray();
             if (needGt)
             {
-                var reuse = gtUnits.Select((u, k) => u.ModelTarget == top1[gtRows[k]]).ToArray();
-                var missing = Enumerable.Range(0, gtUnits.Count).Where(k => !reuse[k]).ToArray();
                 var rows = new Tensor[gtUnits.Count];
-                for (int k = 0; k < gtUnits.Count; k++) if (reuse[k]) rows[k] = predMaps![gtRows[k]];
-                if (missing.Length > 0)
+                for (int k = 0; k < gtUnits.Count; k++) if (gtTargets[k] == top1[gtRows[k]]) rows[k] = predMaps![gtRows[k]];
+                if (gtResults is not null)
                 {
-                    var idx = torch.tensor(missing.Select(k => (long)gtRows[k]).ToArray(), device: clf.Device);
-                    var r = method.Explain(Request(clf, layer, x.index_select(0, idx), missing.Select(k => gtTargets[k]).ToArray()));
-                    constantMaps += r.ConstantMaps;
-                    for (int j = 0; j < missing.Length; j++) rows[missing[j]] = r.Maps[j];
+                    constantMaps += gtResults[mi].ConstantMaps;
+                    for (int j = 0; j < missing.Length; j++) rows[missing[j]] = gtResults[mi].Maps[j];
                 }
                 gtMaps = torch.stack(rows);
             }
