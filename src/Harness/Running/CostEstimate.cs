@@ -1,0 +1,46 @@
+using GuidedCam.Methods;
+using GuidedCam.Metrics;
+
+namespace GuidedCam.Harness.Running;
+
+/// <summary>
+/// Image forwards and backwards a plan expects to spend, counted as images passed through the network
+/// (a batch of 16 is 16): one clean forward per item without stored units; per (item, target) with a
+/// CAM-method map to compute, one shared capture (one forward, and one backward when a gradient method
+/// is among them: <see cref="MethodGroup"/>); per map, the method's own passes beyond the capture
+/// (Score-CAM K masked inputs, Ablation-CAM K ablated copies after the layer, FullGrad its own forward
+/// and backward, the centre baseline none); per cell to
+/// compute, the metric's forwards (one masked input for Average Drop / Increase in Confidence, n + 1
+/// per deletion/insertion curve with n = ⌈H·W / step⌉, none for the region metrics and sparsity).
+/// An estimate for the plan; run.log reports what was spent.
+/// </summary>
+public static class CostEstimate
+{
+    /// <summary>A method's own passes for one map, beyond the shared capture (<see cref="CaptureOf"/>).</summary>
+    public static (long Forwards, long Backwards) MapCost(ISaliencyMethod method, int channels) => method switch
+    {
+        ScoreCam or AblationCam => (channels, 0),
+        CamMethod => (0, 0),
+        FullGrad => (1, 1),
+        _ => (0, 0),
+    };
+
+    /// <summary>Whether the method's maps come from the shared capture, and whether it needs that capture's backward.</summary>
+    public static (bool Uses, bool Backward) CaptureOf(ISaliencyMethod method) =>
+        method is CamMethod cam ? (true, cam.UsesGradients) : (false, false);
+
+    public static long CellForwards(IMetric metric, int inputHeight, int inputWidth)
+    {
+        switch (metric.Id)
+        {
+            case "average-drop" or "increase-in-confidence":
+                return 1;
+            case "deletion" or "insertion":
+                long pixels = (long)inputHeight * inputWidth;
+                long step = CausalOptions.ParseStep(metric.Id, metric.Options) ?? inputWidth;
+                return (pixels + step - 1) / Math.Max(1, step) + 1;
+            default:
+                return 0;
+        }
+    }
+}
