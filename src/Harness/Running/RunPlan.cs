@@ -114,12 +114,16 @@ public sealed class RunPlan : IDisposable
                     wanted += metrics[x].Target == TargetSelection.Predicted ? 1 : gtCount;
             var needed = needs.Pairs.ToHashSet();
             for (int m = 0; m < methods.Count; m++)
+            {
+                var shared = new HashSet<string>();
                 for (int x = 0; x < metrics.Count; x++)
                 {
                     long cells = metrics[x].Target == TargetSelection.Predicted ? 1 : gtCount;
-                    if (needed.Contains((m, x))) forwards += cells * cellCost[x];
-                    else present += cells;
+                    if (!needed.Contains((m, x))) { present += cells; continue; }
+                    if (CostEstimate.SharedForwards(metrics[x]) is { } group && !shared.Add(group + metrics[x].Target)) continue;
+                    forwards += cells * cellCost[x];
                 }
+            }
             if (!needs.Any) continue;
             toLoad++;
             if (needs.NeedsUnits) forwards += 1;
