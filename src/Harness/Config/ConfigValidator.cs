@@ -34,6 +34,8 @@ public static class ConfigValidator
             try { metrics.Add(MetricRegistry.Create(e.Id, e.Options)); }
             catch (ArgumentException ex) { errors.Add($"{Where(e)}: metrics: {ex.Message}"); }
         }
+        errors.AddRange(DuplicateVariants(cfg, "methods", cfg.Methods, e => MethodRegistry.Create(e.Id, e.Options).Options));
+        errors.AddRange(DuplicateVariants(cfg, "metrics", cfg.Metrics, e => MetricRegistry.Create(e.Id, e.Options).Options));
         try { TorchRuntime.ResolveDevice(cfg.Device); }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException) { errors.Add($"{cfg.SourcePath}: device: {ex.Message}"); }
 
@@ -75,6 +77,24 @@ public static class ConfigValidator
         var cap = LayerCapture.Capture(m.Classifier, x, new long[] { 0 }, layer, withGradients: false);
         int k = cap.Activations.dim() > 1 ? (int)cap.Activations.shape[1] : 1;
         return new PlanCell(m.Name, d.Name, d.ItemIds.Count, layer, h, w, k);
+    }
+
+    /// <summary>
+    /// Two entries that resolve to the same id and options (defaults filled in) are one variant twice:
+    /// their results would share journal keys and the second would never be computed. Both lines are named.
+    /// </summary>
+    private static IEnumerable<string> DuplicateVariants(ExperimentConfig cfg, string kind, IReadOnlyList<ComponentEntry> entries, Func<ComponentEntry, IReadOnlyDictionary<string, string>> options)
+    {
+        var seen = new Dictionary<string, ComponentEntry>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            string key;
+            try { key = e.Id + "|" + Results.ResultRecord.CanonicalOptions(options(e)); }
+            catch (ArgumentException) { continue; } // reported above with its own message
+            if (seen.TryGetValue(key, out var first))
+                yield return $"{cfg.SourcePath}:{e.Line}: {kind}: '{e.Id}' on line {e.Line} is the same variant as on line {first.Line} (same options once defaults are filled in); list each variant once";
+            else seen[key] = e;
+        }
     }
 
     /// <summary>Errors caused by what the user wrote or pointed at (as opposed to bugs).</summary>

@@ -52,6 +52,7 @@ public static class ShardMerger
         if (byIndex.Values.Any(d => string.Equals(d, outFull, StringComparison.Ordinal)))
             throw new ArgumentException($"--out {outFull} is one of the shard folders; merge into a new folder");
 
+        using var folder = RunFolder.Lock(outFull, "merge");
         using var target = ResultJournal.Open(ResultJournal.PathIn(outFull));
         var merged = target.BeginResultSet(new RunMetadata(first.Set.ConfigYaml, first.Set.ConfigHash, first.Set.ProtocolFingerprint, Shard: null));
         var seen = new Dictionary<(string, string, string, long, string, string, string, string), string>();

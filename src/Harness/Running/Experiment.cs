@@ -19,19 +19,24 @@ public sealed class Experiment
     public RunStats Execute(Func<Func<IRunProgress, RunStats>, RunStats>? withProgress = null, Action<string>? console = null, CancellationToken cancel = default)
     {
         ConfigValidator.Validate(Config);
-        Directory.CreateDirectory(RunDir);
-        using var log = new StreamWriter(Path.Combine(RunDir, "run.log"), append: true) { AutoFlush = true };
+        // Refuses a non-empty folder that is not a run folder and a second writer, before anything is written.
+        using var folder = RunFolder.Lock(RunDir, "run");
+        string logPath = Path.Combine(RunDir, "run.log");
+        using var log = RunFolder.Writing(logPath, () => new StreamWriter(logPath, append: true) { AutoFlush = true });
+        void LogOnly(string line) => RunFolder.Writing(logPath, () => log.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {line}"));
         void Log(string line)
         {
-            log.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {line}");
+            LogOnly(line);
             console?.Invoke(line);
         }
-        var runner = new Runner(Config, line => log.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {line}"));
+        var runner = new Runner(Config, LogOnly);
         string resolved = ResolvedConfig.ToYaml(Config, runner.Methods, runner.Metrics);
-        File.WriteAllText(Path.Combine(RunDir, "config.yaml"), resolved);
+        string configPath = Path.Combine(RunDir, "config.yaml");
+        RunFolder.Writing(configPath, () => File.WriteAllText(configPath, resolved));
         string fingerprint = ResolvedConfig.Fingerprint(Config, runner.Methods, runner.Metrics);
         using var journal = ResultJournal.Open(RunLayout.Journal(RunDir));
         var set = journal.BeginResultSet(new RunMetadata(resolved, RunMetadata.Sha256(resolved), fingerprint, Shard.Count == 1 ? null : Shard));
+        if (folder.TakenOverFrom is { } killed) Log($"took over the run folder from a writer that ended without releasing it ({killed})");
         Log($"run {Config.Name} from {Config.SourcePath}: result set {set.Id} (protocol {fingerprint}){(Shard.Count > 1 ? $", shard {Shard}" : "")}");
         var sink = new JournalSink(journal);
         RunStats Body(IRunProgress progress) => runner.Run(RunDir, sink, progress, Shard.Count == 1 ? null : Shard.Select, cancel);

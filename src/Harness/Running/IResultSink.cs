@@ -15,12 +15,25 @@ public interface IResultSink
     void RecordSkip(string model, string dataset, string itemId, string reason);
 }
 
-/// <summary>The run journal as a sink (the CLI's `run`).</summary>
+/// <summary>
+/// The run journal as a sink (the CLI's `run`). A failed write (disk full, file size limit, read-only
+/// file) becomes an <see cref="IOException"/> naming the journal: SQLite rolls the transaction back,
+/// so every batch committed before stays committed and the next run resumes after it.
+/// </summary>
 public sealed class JournalSink(ResultJournal journal) : IResultSink
 {
-    public IReadOnlySet<string> DoneUnits(string model, string dataset) => journal.DoneUnits(model, dataset);
-    public void Commit(IReadOnlyList<ResultRecord> records, IReadOnlyList<UnitKey> units) => journal.Commit(records, units);
-    public void RecordSkip(string model, string dataset, string itemId, string reason) => journal.RecordSkip(model, dataset, itemId, reason);
+    public IReadOnlySet<string> DoneUnits(string model, string dataset) => Guard(() => journal.DoneUnits(model, dataset));
+    public void Commit(IReadOnlyList<ResultRecord> records, IReadOnlyList<UnitKey> units) => Guard(() => { journal.Commit(records, units); return 0; });
+    public void RecordSkip(string model, string dataset, string itemId, string reason) => Guard(() => { journal.RecordSkip(model, dataset, itemId, reason); return 0; });
+
+    private T Guard<T>(Func<T> body)
+    {
+        try { return body(); }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw new IOException($"{journal.Path}: cannot write the result journal ({e.Message.TrimEnd('.')}); batches committed before are kept and the next run resumes after them", e);
+        }
+    }
 }
 
 /// <summary>An in-memory sink (tests, and runs that are not journalled).</summary>
