@@ -37,6 +37,12 @@ public static class ValidateCommand
         }
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(cfg.Name)}[/]: {plan.Cells.Count} model × dataset cells, {plan.Methods.Count} methods, {plan.Metrics.Count} metrics, seed {cfg.Seed}, device {cfg.Device}, batch {cfg.BatchSize}");
         AnsiConsole.Write(table);
+        foreach (var c in plan.Cells.Where(c => c.UnreadableItems.Count > 0))
+        {
+            AnsiConsole.WriteLine($"{c.Model} × {c.Dataset}: {c.UnreadableItems.Count} item(s) before the first readable one will be skipped: {c.UnreadableItems[0]}" +
+                (c.UnreadableItems.Count > 1 ? $" (and {c.UnreadableItems.Count - 1} more)" : ""));
+            if (c.Channels == 0) AnsiConsole.WriteLine($"{c.Model} × {c.Dataset}: no item could be read; the run will skip them all");
+        }
         AnsiConsole.WriteLine("methods: " + string.Join(", ", plan.Methods.Select(m => m.Id + Opts(m.Options))));
         AnsiConsole.WriteLine("metrics: " + string.Join(", ", plan.Metrics.Select(m => m.Id + Opts(m.Options))));
         AnsiConsole.WriteLine($"estimated image forwards in all: {totalForwards:N0} (per predicted-class unit; ground-truth units of multi-label images add maps and region metrics, not forwards)");

@@ -56,11 +56,11 @@ public static class ConfigLoader
             if (n is YamlScalarNode s && !string.IsNullOrWhiteSpace(s.Value)) return s.Value!;
             Err(n, $"'{key}' must be a text value"); return dflt;
         }
-        int Int(string key, int dflt, int min)
+        int Int(string key, int dflt, int min, int max = int.MaxValue)
         {
             if (!map.TryGetValue(key, out var n)) return dflt;
-            if (n is YamlScalarNode s && int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min) return v;
-            Err(n, $"'{key}' must be a whole number ≥ {min}, not '{(n as YamlScalarNode)?.Value ?? n.NodeType.ToString()}'"); return dflt;
+            if (n is YamlScalarNode s && int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max) return v;
+            Err(n, $"'{key}' must be a whole number from {min} to {max}, not '{(n as YamlScalarNode)?.Value ?? n.NodeType.ToString()}'"); return dflt;
         }
 
         var cfg = new ExperimentConfig
@@ -70,10 +70,10 @@ public static class ConfigLoader
             Name = Str("name", Path.GetFileNameWithoutExtension(path)),
             Seed = Int("seed", 0, 0),
             Device = Str("device", "cpu"),
-            Threads = Int("threads", 2, 1),
-            BatchSize = Int("batch-size", 16, 1),
+            Threads = Int("threads", 2, 1, 1024),
+            BatchSize = Int("batch-size", 16, 1, 65536),
             Output = Str("output", "results"),
-            Qualitative = Int("qualitative", 6, 0),
+            Qualitative = Int("qualitative", 6, 0, 10_000),
             Models = Components("models", "arch", required: true),
             Datasets = Components("datasets", "kind", required: true),
             Methods = Components("methods", "id", required: true),

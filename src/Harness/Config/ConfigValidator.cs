@@ -7,7 +7,13 @@ namespace GuidedCam.Harness.Config;
 
 /// <summary>What a config will do, printed by `guidedcam validate` before any work.</summary>
 /// <summary>One model × dataset cell: its items, target layer, the network input size and the layer's channel count K (from one item).</summary>
-public sealed record PlanCell(string Model, string Dataset, int Items, string Layer, int InputHeight, int InputWidth, int Channels);
+public sealed record PlanCell(string Model, string Dataset, int Items, string Layer, int InputHeight, int InputWidth, int Channels)
+{
+    /// <summary>Items the probe could not load before it found one that loads (the run skips them too, with the same reason).</summary>
+    public IReadOnlyList<string> UnreadableItems { get; init; } = Array.Empty<string>();
+    /// <summary>Number of classes the model scores (the length of a logits row).</summary>
+    public int ModelClasses { get; init; }
+}
 
 public sealed record Plan(IReadOnlyList<PlanCell> Cells, IReadOnlyList<ISaliencyMethod> Methods, IReadOnlyList<IMetric> Metrics);
 
@@ -49,6 +55,7 @@ public static class ConfigValidator
         foreach (var m in cfg.Metrics.Where(m => m.Id == "loc-top1"))
             foreach (var (e, d) in datasets.Where(t => t.e.Id is "coco" or "voc"))
                 errors.Add($"{Where(m)}: metrics: loc-top1 needs one label per image; dataset '{d.Name}' ({e.Id}) is multi-label — use loc-gt-known there");
+        bool groundTruth = metrics.Any(m => m.Target == TargetSelection.GroundTruth);
         var cells = new List<PlanCell>();
         foreach (var e in cfg.Models)
         {
@@ -56,8 +63,15 @@ public static class ConfigValidator
             try
             {
                 using var m = RunComponents.CreateModel(e, TorchSharp.torch.CPU);
-                foreach (var (_, d) in datasets)
-                    cells.Add(Probe(m, d));
+                foreach (var (de, d) in datasets)
+                {
+                    var cell = Probe(m, d);
+                    cells.Add(cell);
+                    // Ground-truth targets go through the label map into the model's classes: a missing
+                    // map or a class past the model's last logit would stop the run mid-way.
+                    if (groundTruth && LabelProblem(d, m, cell) is { } problem)
+                        errors.Add($"{Where(de)}: datasets: '{d.Name}' with model '{m.Name}' (line {e.Line}): {problem}");
+                }
             }
             catch (Exception ex) when (IsInputError(ex)) { errors.Add($"{Where(e)}: models: {ex.Message}"); }
         }
@@ -65,18 +79,48 @@ public static class ConfigValidator
         return new Plan(cells, methods, metrics);
     }
 
-    /// <summary>Input size and channels at the target layer, from one forward pass on the dataset's first item.</summary>
+    /// <summary>
+    /// Input size, channels at the target layer and the model's class count, from one forward pass on
+    /// the dataset's first item that loads. Items that do not load are skipped here as the run skips
+    /// them (with their reason), so one bad image never fails the whole config.
+    /// </summary>
     private static PlanCell Probe(RunModel m, Datasets.IDataset d)
     {
         string layer = RunComponents.LayerOf(m);
-        if (d.ItemIds.Count == 0) return new PlanCell(m.Name, d.Name, 0, layer, 0, 0, 0);
-        var item = d.Load(d.ItemIds[0], m.Preprocessing);
-        int h = item.Geometry.InputHeight, w = item.Geometry.InputWidth;
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        var x = TorchSharp.torch.tensor(item.Input, new long[] { 1, 3, h, w });
-        var cap = LayerCapture.Capture(m.Classifier, x, new long[] { 0 }, layer, withGradients: false);
-        int k = cap.Activations.dim() > 1 ? (int)cap.Activations.shape[1] : 1;
-        return new PlanCell(m.Name, d.Name, d.ItemIds.Count, layer, h, w, k);
+        var unreadable = new List<string>();
+        foreach (string id in d.ItemIds)
+        {
+            DatasetItem item;
+            try { item = d.Load(id, m.Preprocessing); }
+            catch (Datasets.ItemLoadException e)
+            {
+                unreadable.Add(e.Message);
+                continue;
+            }
+            int h = item.Geometry.InputHeight, w = item.Geometry.InputWidth;
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var x = TorchSharp.torch.tensor(item.Input, new long[] { 1, 3, h, w });
+            var cap = LayerCapture.Capture(m.Classifier, x, new long[] { 0 }, layer, withGradients: false);
+            int k = cap.Activations.dim() > 1 ? (int)cap.Activations.shape[1] : 1;
+            int classes;
+            using (TorchSharp.torch.no_grad()) classes = (int)m.Classifier.Forward(x).shape[^1];
+            return new PlanCell(m.Name, d.Name, d.ItemIds.Count, layer, h, w, k) { UnreadableItems = unreadable, ModelClasses = classes };
+        }
+        return new PlanCell(m.Name, d.Name, d.ItemIds.Count, layer, 0, 0, 0) { UnreadableItems = unreadable };
+    }
+
+    /// <summary>Why the dataset's ground-truth classes cannot become targets of the model (null when they can).</summary>
+    private static string? LabelProblem(Datasets.IDataset d, RunModel m, PlanCell cell)
+    {
+        Datasets.LabelMap map;
+        try { map = Datasets.LabelSpaces.Resolve(d.LabelSpace, d.ClassNames, m.LabelSpace); }
+        catch (Exception e) when (IsInputError(e)) { return $"a ground-truth metric needs a label map: {e.Message}"; }
+        if (cell.ModelClasses <= 0) return null; // no item loaded; the run skips them all
+        for (int c = 0; c < d.ClassNames.Count; c++)
+            if (map.Targets(c).Where(t => t >= cell.ModelClasses).Select(t => (int?)t).FirstOrDefault() is int bad)
+                return $"dataset class {c} ('{d.ClassNames[c]}') maps to model class {bad} in label space '{m.LabelSpace}', but the model scores only {cell.ModelClasses} classes; " +
+                    "set the model's label-space/num-classes to what it was trained on";
+        return null;
     }
 
     /// <summary>

@@ -61,7 +61,8 @@ public sealed class Runner
             foreach (var dsEntry in _cfg.Datasets)
             {
                 var dataset = RunComponents.CreateDataset(dsEntry, _cfg.Seed);
-                var labels = LabelMapping.Between(dataset, model);
+                // Only ground-truth metrics need the dataset's classes in the model's label space.
+                var labels = _metrics.Any(m => m.Target == TargetSelection.GroundTruth) ? LabelMapping.Between(dataset, model) : null;
                 var ordered = dataset.ItemIds;
                 var ids = select?.Invoke(ordered) ?? ordered;
                 var qualitative = new HashSet<string>(ordered.Take(_cfg.Qualitative));
@@ -104,7 +105,7 @@ public sealed class Runner
                     computed += items.Count;
                     progress?.Advance(batchIds.Length);
                 }
-                if (labels.UnmappedClasses.Count > 0)
+                if (labels is not null && labels.UnmappedClasses.Count > 0)
                     _log($"{dataset.Name} → {model.Name}: {labels.UnmappedClasses.Count} dataset classes have no model class and were skipped ({labels.SkippedUnits} units): {string.Join(", ", labels.UnmappedClasses)}");
                 progress?.EndStage();
             }
@@ -112,7 +113,7 @@ public sealed class Runner
         return new RunStats(computed, resumed, skipped, records, constant);
     }
 
-    private (List<ResultRecord>, int) RunBatch(RunModel model, string layer, IDataset dataset, LabelMapping labels, List<DatasetItem> items, HashSet<string> qualitative, string runDir)
+    private (List<ResultRecord>, int) RunBatch(RunModel model, string layer, IDataset dataset, LabelMapping? labels, List<DatasetItem> items, HashSet<string> qualitative, string runDir)
     {
         using var scope = torch.NewDisposeScope();
         var records = new List<ResultRecord>();
@@ -133,7 +134,7 @@ public sealed class Runner
         var gtRows = new List<int>();
         var gtUnits = new List<EvaluationUnit>();
         var logitsCpu = logits.cpu();
-        for (int i = 0; i < items.Count; i++)
+        for (int i = 0; i < items.Count && labels is not null; i++)
         {
             foreach (int c in items[i].Labels)
             {
