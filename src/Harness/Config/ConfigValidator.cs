@@ -5,7 +5,6 @@ using GuidedCam.Metrics;
 
 namespace GuidedCam.Harness.Config;
 
-/// <summary>What a config will do, printed by `guidedcam validate` before any work.</summary>
 /// <summary>One model × dataset cell: its items, target layer, the network input size and the layer's channel count K (from one item).</summary>
 public sealed record PlanCell(string Model, string Dataset, int Items, string Layer, int InputHeight, int InputWidth, int Channels)
 {
@@ -15,7 +14,21 @@ public sealed record PlanCell(string Model, string Dataset, int Items, string La
     public int ModelClasses { get; init; }
 }
 
-public sealed record Plan(IReadOnlyList<PlanCell> Cells, IReadOnlyList<ISaliencyMethod> Methods, IReadOnlyList<IMetric> Metrics);
+/// <summary>
+/// What a config will do, checked: the methods and metrics built from their options, and — when models
+/// were loaded — the loaded models and opened datasets themselves, so that a run executes exactly what was
+/// validated without loading a model or scanning a dataset again. Disposing the plan frees the models.
+/// </summary>
+public sealed record Plan(IReadOnlyList<PlanCell> Cells, IReadOnlyList<ISaliencyMethod> Methods, IReadOnlyList<IMetric> Metrics) : IDisposable
+{
+    public IReadOnlyList<RunModel> Models { get; init; } = Array.Empty<RunModel>();
+    public IReadOnlyList<(ComponentEntry Entry, Datasets.IDataset Dataset)> Datasets { get; init; } = Array.Empty<(ComponentEntry, Datasets.IDataset)>();
+
+    public void Dispose()
+    {
+        foreach (var m in Models) m.Dispose();
+    }
+}
 
 /// <summary>
 /// Checks everything a config names — methods and metrics with their options, model archs, weight
@@ -55,28 +68,41 @@ public static class ConfigValidator
         foreach (var m in cfg.Metrics.Where(m => m.Id == "loc-top1"))
             foreach (var (e, d) in datasets.Where(t => t.e.Id is "coco" or "voc"))
                 errors.Add($"{Where(m)}: metrics: loc-top1 needs one label per image; dataset '{d.Name}' ({e.Id}) is multi-label — use loc-gt-known there");
-        bool groundTruth = metrics.Any(m => m.Target == TargetSelection.GroundTruth);
         var cells = new List<PlanCell>();
+        var models = new List<RunModel>();
+        // Loaded once on the run's device and kept in the plan: `run` executes this plan.
+        var device = errors.Count == 0 && loadModels ? TorchRuntime.ResolveDevice(cfg.Device) : TorchSharp.torch.CPU;
         foreach (var e in cfg.Models)
         {
             if (!loadModels) continue;
+            RunModel? m = null;
             try
             {
-                using var m = RunComponents.CreateModel(e, TorchSharp.torch.CPU);
+                m = RunComponents.CreateModel(e, device);
                 foreach (var (de, d) in datasets)
                 {
                     var cell = Probe(m, d);
                     cells.Add(cell);
-                    // Ground-truth targets go through the label map into the model's classes: a missing
-                    // map or a class past the model's last logit would stop the run mid-way.
-                    if (groundTruth && LabelProblem(d, m, cell) is { } problem)
+                    // The run maps every item's classes into the model's label space (the units are
+                    // stored with their ground-truth targets): a missing map or a class past the
+                    // model's last logit would stop the run mid-way, so both are config errors here.
+                    if (LabelProblem(d, m, cell) is { } problem)
                         errors.Add($"{Where(de)}: datasets: '{d.Name}' with model '{m.Name}' (line {e.Line}): {problem}");
                 }
+                models.Add(m);
             }
-            catch (Exception ex) when (IsInputError(ex)) { errors.Add($"{Where(e)}: models: {ex.Message}"); }
+            catch (Exception ex) when (IsInputError(ex))
+            {
+                m?.Dispose();
+                errors.Add($"{Where(e)}: models: {ex.Message}");
+            }
         }
-        if (errors.Count > 0) throw new ConfigException(errors);
-        return new Plan(cells, methods, metrics);
+        if (errors.Count > 0)
+        {
+            foreach (var m in models) m.Dispose();
+            throw new ConfigException(errors);
+        }
+        return new Plan(cells, methods, metrics) { Models = models, Datasets = datasets };
     }
 
     /// <summary>
@@ -99,7 +125,7 @@ public static class ConfigValidator
             }
             int h = item.Geometry.InputHeight, w = item.Geometry.InputWidth;
             using var scope = TorchSharp.torch.NewDisposeScope();
-            var x = TorchSharp.torch.tensor(item.Input, new long[] { 1, 3, h, w });
+            var x = TorchSharp.torch.tensor(item.Input, new long[] { 1, 3, h, w }).to(m.Classifier.Device);
             var cap = LayerCapture.Capture(m.Classifier, x, new long[] { 0 }, layer, withGradients: false);
             int k = cap.Activations.dim() > 1 ? (int)cap.Activations.shape[1] : 1;
             int classes;
@@ -114,7 +140,7 @@ public static class ConfigValidator
     {
         Datasets.LabelMap map;
         try { map = Datasets.LabelSpaces.Resolve(d.LabelSpace, d.ClassNames, m.LabelSpace); }
-        catch (Exception e) when (IsInputError(e)) { return $"a ground-truth metric needs a label map: {e.Message}"; }
+        catch (Exception e) when (IsInputError(e)) { return $"the run maps the dataset's classes into the model's label space: {e.Message}"; }
         if (cell.ModelClasses <= 0) return null; // no item loaded; the run skips them all
         for (int c = 0; c < d.ClassNames.Count; c++)
             if (map.Targets(c).Where(t => t >= cell.ModelClasses).Select(t => (int?)t).FirstOrDefault() is int bad)

@@ -21,22 +21,26 @@ public static class ReportBuilder
     };
 
     /// <summary>Builds the report; returns every file written (report.html last).</summary>
-    public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null)
+    /// <summary>
+    /// Builds the report of the run folder's latest view, or of <paramref name="view"/> (another selection
+    /// from the same journal) into <paramref name="reportDir"/> (default: the run folder itself).
+    /// </summary>
+    public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null, RunView? view = null, string? reportDir = null)
     {
-        // Reads the journal as a WAL reader (a run may be writing it) and writes only report files;
-        // the report lock keeps two reports of one folder from interleaving.
+        // Reads the journal as a WAL reader (a run may be writing it) and writes only report files, into
+        // the run folder or its views/<name>/; the report lock keeps two reports of one folder from interleaving.
         using var folder = RunFolder.LockForReport(runDir);
-        var results = RunResults.Load(runDir, intervals);
-        string reportDir = RunLayout.ReportDir(results.RunDir);
+        var results = RunResults.Load(runDir, intervals, view: view);
+        reportDir ??= RunLayout.ReportDir(results.RunDir);
         var files = new List<string>();
         foreach (var exporter in DefaultExporters())
             files.AddRange(RunFolder.Writing(Path.Combine(reportDir, exporter.Name), () => exporter.Export(results, reportDir)));
         var html = new HtmlReportExporter(files.ToList());
         files.AddRange(RunFolder.Writing(Path.Combine(reportDir, html.Name), () => html.Export(results, reportDir)));
-        // Figures of an earlier report can belong to methods or metrics no longer in the journal; only
+        // Figures of an earlier report can belong to methods or metrics outside this view; only
         // files an earlier report listed in its manifest are removed, never anything else in the folder.
-        RunFolder.RemoveStaleReportFiles(results.RunDir, files);
-        RunFolder.WriteReportManifest(results.RunDir, files);
+        RunFolder.RemoveStaleReportFiles(reportDir, files);
+        RunFolder.WriteReportManifest(reportDir, files);
         return files;
     }
 }
