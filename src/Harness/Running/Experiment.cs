@@ -20,6 +20,18 @@ public sealed class Experiment
 
     public RunStats Execute(Func<Func<IRunProgress, RunStats>, RunStats>? withProgress = null, Action<string>? console = null, CancellationToken cancel = default)
     {
+        try { return ExecuteLocked(withProgress, console, cancel); }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            // A journal write that failed (disk full, file size limit, read-only file): SQLite rolled the
+            // transaction back, so what was committed before stays committed.
+            string journal = Path.GetFullPath(ResultJournal.PathIn(RunDir));
+            throw new IOException($"{journal}: cannot write the result journal ({e.Message.TrimEnd('.')}); batches committed before are kept and the next run resumes after them", e);
+        }
+    }
+
+    private RunStats ExecuteLocked(Func<Func<IRunProgress, RunStats>, RunStats>? withProgress, Action<string>? console, CancellationToken cancel)
+    {
         // A folder that exists, is not empty and holds no journal is someone else's data: refused untouched.
         RunFolder.RequireWritable(RunDir, "run");
         bool existed = File.Exists(ResultJournal.PathIn(RunDir));
