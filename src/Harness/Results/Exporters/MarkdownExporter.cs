@@ -71,7 +71,8 @@ public sealed class MarkdownExporter : IExporter
 
     /// <summary>
     /// A name as literal Markdown text: CommonMark's backslash escapes for every punctuation character
-    /// that could start emphasis, a link, code, HTML or a table cell border; line breaks become spaces.
+    /// that could start emphasis, a link (the brackets; "(" alone is plain text), code, HTML, strikethrough
+    /// or a table cell border; line breaks become spaces.
     /// </summary>
     public static string Escape(string s)
     {
@@ -79,7 +80,7 @@ public sealed class MarkdownExporter : IExporter
         foreach (char c in s)
         {
             if (c is '\r' or '\n') { sb.Append(' '); continue; }
-            if (c is '\\' or '`' or '*' or '_' or '{' or '}' or '[' or ']' or '<' or '>' or '(' or ')' or '#' or '!' or '|' or '~') sb.Append('\\');
+            if (c is '\\' or '`' or '*' or '_' or '{' or '}' or '[' or ']' or '<' or '>' or '|' or '~') sb.Append('\\');
             sb.Append(c);
         }
         return sb.ToString();
