@@ -68,21 +68,29 @@ public sealed class ModelRandomisationMetric : MetricBase, IDisposable
     public static int DepthOfPoint(IReadOnlyDictionary<string, string> options, int point) =>
         1 + point * (options.TryGetValue(LayersKey, out var v) ? ParseLayers(v) : 1);
 
-    public override string? Unsupported(IClassifier model) => model switch
+    public override string? Unsupported(IClassifier model) => Randomizable(model) switch
     {
-        IRandomizableClassifier { ParameterizedLayers.Count: 0 } => $"metric '{Id}': model '{model.Name}' has no layer with parameters to randomise",
-        IRandomizableClassifier => null,
+        { ParameterizedLayers.Count: 0 } => $"metric '{Id}': model '{model.Name}' has no layer with parameters to randomise",
+        not null => null,
         _ => $"metric '{Id}' needs a model that can re-initialise its layers (TorchVision architectures, the built-in CNN, ONNX graphs); model '{model.Name}' cannot",
     };
 
     public override int Reexplanations(IClassifier model) =>
-        model is IRandomizableClassifier r ? Depths(r.ParameterizedLayers.Count, Stride).Count : 0;
+        Randomizable(model) is { } r ? Depths(r.ParameterizedLayers.Count, Stride).Count : 0;
+
+    /// <summary>The randomisable model behind a counting view (whose copies are then counted on the same counter), or null.</summary>
+    private static IRandomizableClassifier? Randomizable(IClassifier model) => model switch
+    {
+        IRandomizableClassifier r => r,
+        CountingClassifier view => Randomizable(view.Inner),
+        _ => null,
+    };
 
     protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
         if (Unsupported(batch.Model) is { } why) throw new ArgumentException(why);
         var reexplain = batch.Reexplain ?? throw new ArgumentException($"metric '{Id}' recomputes the method's maps on randomised models, but this caller cannot run the method again");
-        var model = (IRandomizableClassifier)batch.Model;
+        var model = Randomizable(batch.Model)!;
         var depths = Depths(model.ParameterizedLayers.Count, Stride);
         int n = batch.Units.Count;
         var curves = new double[n][];
@@ -96,7 +104,8 @@ public sealed class ModelRandomisationMetric : MetricBase, IDisposable
         {
             int d = depths[s];
             int[] layers = cascading ? Enumerable.Range(0, d).ToArray() : [d - 1];
-            var randomised = _cache.Get(model, layers, batch.Seed);
+            IClassifier randomised = _cache.Get(model, layers, batch.Seed);
+            if (batch.Model is CountingClassifier view) randomised = new CountingClassifier(randomised, view.Counter);
             using var scope = torch.NewDisposeScope();
             var maps = reexplain(randomised, batch.Inputs, targets, StepSeed(batch.Seed, d));
             if (maps.dim() != 3 || !maps.shape.SequenceEqual(batch.Maps.shape))
