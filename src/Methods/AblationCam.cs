@@ -35,6 +35,9 @@ public sealed class AblationCam : CamMethod
 
     public override string Id => "ablationcam";
     public override string DisplayName => "Ablation-CAM (Desai & Ramaswamy 2020)";
+    public override MethodFamily Family => MethodFamily.Perturbation;
+    /// <summary>The capture forward, then the part after the layer once per ablated copy: counted as K forwards per image.</summary>
+    public override PassCost Cost(int channels) => new(1 + channels, 0);
     protected override bool NeedsGradients => false;
 
     public override IReadOnlyList<OptionSpec> DeclaredOptions { get; } = new[]

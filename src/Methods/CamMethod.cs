@@ -31,6 +31,10 @@ public abstract class CamMethod : ISaliencyMethod
     public abstract string Id { get; }
     public abstract string DisplayName { get; }
     public virtual bool IsBaseline => false;
+    public abstract MethodFamily Family { get; }
+    public virtual MethodNeeds Needs => MethodNeeds.SpatialLayer | (NeedsGradients ? MethodNeeds.Gradients : MethodNeeds.None);
+    /// <summary>One forward with the capture, and one backward when the method reads gradients.</summary>
+    public virtual PassCost Cost(int channels) => new(1, NeedsGradients ? 1 : 0);
     public IReadOnlyDictionary<string, string> Options { get; }
     /// <summary>The options this method takes, with defaults.</summary>
     public virtual IReadOnlyList<OptionSpec> DeclaredOptions => Array.Empty<OptionSpec>();

@@ -43,5 +43,9 @@ public interface ISaliencyMethod
     IReadOnlyDictionary<string, string> Options { get; }
     /// <summary>True for the sanity baselines (random, center, …), which are never counted among the ten.</summary>
     bool IsBaseline { get; }
+    MethodFamily Family { get; }
+    MethodNeeds Needs { get; }
+    /// <summary>Network work per image when the target layer has <paramref name="channels"/> channels (K).</summary>
+    PassCost Cost(int channels);
     SaliencyResult Explain(SaliencyRequest request);
 }

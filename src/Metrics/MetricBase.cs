@@ -29,12 +29,20 @@ public abstract class MetricBase : IMetric
 
     public abstract string Id { get; }
     public abstract string DisplayName { get; }
+    public abstract string ShortName { get; }
+    public abstract int Order { get; }
     public abstract string Citation { get; }
     public abstract ScoreDirection Direction { get; }
     public abstract string Unit { get; }
     public TargetSelection Target { get; }
     public IReadOnlyList<OptionSpec> DeclaredOptions { get; }
     public IReadOnlyDictionary<string, string> Options { get; }
+
+    /// <summary>None unless the metric reads annotations or needs a particular kind of dataset.</summary>
+    public virtual MetricRequirements Requirements => MetricRequirements.None;
+
+    /// <summary>No network work unless the metric says otherwise (region metrics and sparsity read only the map).</summary>
+    public virtual MetricCost Cost(int inputHeight, int inputWidth) => MetricCost.None;
 
     /// <summary>The METRICS.md default of the `target` option for this metric.</summary>
     protected abstract TargetSelection DefaultTarget { get; }

@@ -1,3 +1,5 @@
+using GuidedCam.Core;
+
 namespace GuidedCam.Metrics;
 
 /// <summary>A bootstrap estimate: the statistic on the data and its percentile interval.</summary>
@@ -126,22 +128,5 @@ public static class Statistics
     {
         if (resamples < 1) throw new ArgumentException($"bootstrap resamples must be ≥ 1, not {resamples}");
         if (!(level > 0 && level < 1)) throw new ArgumentException($"confidence level must be in (0, 1), not {level}");
-    }
-
-    /// <summary>SplitMix64 (Steele, Lea &amp; Flood 2014): a tiny generator whose stream is fixed by its seed.</summary>
-    private sealed class SplitMix64(ulong seed)
-    {
-        private ulong _state = seed;
-
-        private ulong Next()
-        {
-            ulong z = _state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-
-        /// <summary>Uniform index in [0, n): the top 53 bits as a double in [0, 1), scaled (bias about n · 2⁻⁵³, negligible).</summary>
-        public int NextIndex(int n) => (int)((Next() >> 11) * (1.0 / (1UL << 53)) * n);
     }
 }

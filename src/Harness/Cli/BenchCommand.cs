@@ -2,6 +2,8 @@ using System.CommandLine;
 using GuidedCam.Core;
 using GuidedCam.Harness.Bench;
 using GuidedCam.Harness.Datasets;
+using GuidedCam.Harness.Config;
+using GuidedCam.Harness.Models;
 using GuidedCam.Harness.Running;
 using GuidedCam.Methods;
 using Spectre.Console;
@@ -43,7 +45,7 @@ public static class BenchCommand
         var sizes = batchList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => int.TryParse(s, out int b) && b > 0 ? b : throw new ArgumentException($"--batch-sizes: '{s}' is not a positive whole number")).ToArray();
         if (images < sizes.Max()) throw new ArgumentException($"--images ({images}) must be at least the largest batch size ({sizes.Max()})");
-        using var m = RunComponents.CreateModel(RunComponents.ModelEntryFromCli(modelArg, weights), torch.CPU);
+        using var m = ModelEntry.Open(ModelEntry.FromCommandLine(modelArg, weights), torch.CPU);
         using var scope = torch.NewDisposeScope();
         var inputs = BenchInputs(m, images);
         var bench = new MethodBenchmark(m.Classifier, inputs) { Repeats = repeats, Images = images };

@@ -18,7 +18,7 @@ public static class MergeCommand
             Console.WriteLine($"merged shards {string.Join(", ", report.MergedShards)} of {report.ShardCount}: {report.Records} values, {report.Units} units, {report.SkippedItems} skipped items" +
                 (report.MissingShards.Count > 0 ? $"; MISSING shards {string.Join(", ", report.MissingShards)}" : ""));
             ReportBuilder.Build(report.OutDir);
-            RunCommand.PrintSummary(report.OutDir);
+            SummaryConsoleTable.Print(report.OutDir);
             return 0;
         }));
         return cmd;

@@ -14,7 +14,7 @@ public static class ReportCommand
         {
             string dir = r.GetValue(run)!;
             var files = ReportBuilder.Build(dir);
-            RunCommand.PrintSummary(dir);
+            SummaryConsoleTable.Print(dir);
             foreach (var f in files) Console.WriteLine(f);
             return 0;
         }));

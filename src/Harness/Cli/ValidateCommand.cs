@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GuidedCam.Core;
 using GuidedCam.Harness.Config;
 using GuidedCam.Metrics;
 using Spectre.Console;
@@ -22,49 +23,46 @@ public static class ValidateCommand
         return cmd;
     }
 
-    public static void PrintPlan(ExperimentConfig cfg, Plan plan)
+    /// <summary>The plan as a table: per model × dataset cell its items, the layer's K and the network work per item, from what each method and metric declares.</summary>
+    public static void PrintPlan(ExperimentConfig cfg, Plan plan, IAnsiConsole? console = null)
     {
-        var table = new Table().AddColumns("model", "dataset", "layer", "input", "K", "items", "method runs", "metric values", "forwards/item");
-        long totalValues = 0, totalForwards = 0;
+        console ??= AnsiConsole.Console;
+        var table = new Table().AddColumns("model", "dataset", "layer", "input", "K", "items", "method runs", "metric values", "forwards/item", "backwards/item");
+        long totalValues = 0, totalForwards = 0, totalBackwards = 0;
         foreach (var c in plan.Cells)
         {
             long values = (long)c.Items * plan.Methods.Count * plan.Metrics.Count;
-            long perItem = ForwardsPerItem(plan, c);
+            var perItem = CostPerItem(plan, c);
             totalValues += values;
-            totalForwards += perItem * c.Items;
+            totalForwards += perItem.Forwards * c.Items;
+            totalBackwards += perItem.Backwards * c.Items;
             table.AddRow(Markup.Escape(c.Model), Markup.Escape(c.Dataset), Markup.Escape(c.Layer), $"{c.InputWidth}×{c.InputHeight}", c.Channels.ToString(),
-                c.Items.ToString(), ((long)c.Items * plan.Methods.Count).ToString(), $"≥ {values}", perItem.ToString());
+                c.Items.ToString(), ((long)c.Items * plan.Methods.Count).ToString(), $"≥ {values}", perItem.Forwards.ToString(), perItem.Backwards.ToString());
         }
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(cfg.Name)}[/]: {plan.Cells.Count} model × dataset cells, {plan.Methods.Count} methods, {plan.Metrics.Count} metrics, seed {cfg.Seed}, device {cfg.Device}, batch {cfg.BatchSize}");
-        AnsiConsole.Write(table);
-        AnsiConsole.WriteLine("methods: " + string.Join(", ", plan.Methods.Select(m => m.Id + Opts(m.Options))));
-        AnsiConsole.WriteLine("metrics: " + string.Join(", ", plan.Metrics.Select(m => m.Id + Opts(m.Options))));
-        AnsiConsole.WriteLine($"estimated image forwards in all: {totalForwards:N0} (per predicted-class unit; ground-truth units of multi-label images add maps and region metrics, not forwards)");
-        AnsiConsole.WriteLine($"metric values: at least {totalValues:N0}");
+        console.MarkupLine($"[bold]{Markup.Escape(cfg.Name)}[/]: {plan.Cells.Count} model × dataset cells, {plan.Methods.Count} methods, {plan.Metrics.Count} metrics, seed {cfg.Seed}, device {cfg.Device}, batch {cfg.BatchSize}");
+        console.Write(table);
+        console.WriteLine("methods: " + string.Join(", ", plan.Methods.Select(m => m.Id + Opts(m.Options))));
+        console.WriteLine("metrics: " + string.Join(", ", plan.Metrics.Select(m => m.Id + Opts(m.Options))));
+        console.WriteLine($"estimated image forwards in all: {totalForwards:N0}, backwards: {totalBackwards:N0} (per predicted-class unit; ground-truth units of multi-label images add maps and region metrics, not forwards)");
+        console.WriteLine($"metric values: at least {totalValues:N0}");
     }
 
     private static string Opts(IReadOnlyDictionary<string, string> o) => o.Count == 0 ? "" : "(" + string.Join(", ", o.Select(kv => $"{kv.Key}={kv.Value}")) + ")";
 
     /// <summary>
-    /// Image forwards per item: one clean forward; per method one forward (plus K masked inputs for
-    /// Score-CAM, K suffix runs for Ablation-CAM); per method and metric: one masked forward shared by
-    /// AD and IC, n + 1 for each deletion/insertion curve with n = ceil(H·W/step).
+    /// Network work per item: one clean forward; per method what it declares for the layer's K, plus
+    /// per method what each metric declares for the input size — work that several metrics share
+    /// (the same <see cref="MetricCost.SharedKey"/>) counted once.
     /// </summary>
-    public static long ForwardsPerItem(Plan plan, PlanCell cell)
+    public static PassCost CostPerItem(Plan plan, PlanCell cell)
     {
-        long f = 1;
-        bool adIc = plan.Metrics.Any(m => m.Id is "average-drop" or "increase-in-confidence");
+        var metricCosts = plan.Metrics.Select(m => m.Cost(cell.InputHeight, cell.InputWidth)).ToList();
+        var perMap = metricCosts.Where(c => c.SharedKey is null).Select(c => c.PerUnit)
+            .Concat(metricCosts.Where(c => c.SharedKey is not null).GroupBy(c => c.SharedKey).Select(g => g.First().PerUnit))
+            .Aggregate(PassCost.None, (a, b) => a + b);
+        var cost = new PassCost(1, 0);
         foreach (var m in plan.Methods)
-        {
-            f += m.Id switch { "center" => 0, "scorecam" or "ablationcam" => 1 + cell.Channels, _ => 1 };
-            if (adIc) f += 1;
-            foreach (var metric in plan.Metrics.Where(x => x.Id is "deletion" or "insertion"))
-            {
-                long pixels = (long)cell.InputHeight * cell.InputWidth;
-                long step = metric.Options.TryGetValue("step", out var s) && long.TryParse(s, out long v) && v > 0 ? v : cell.InputWidth;
-                f += (pixels + step - 1) / Math.Max(1, step) + 1;
-            }
-        }
-        return f;
+            cost = cost + m.Cost(cell.Channels) + perMap;
+        return cost;
     }
 }

@@ -62,6 +62,9 @@ public sealed class SyntheticDataset : IDataset
     public int ImageSize { get; }
     public string LabelSpace => "synthetic6";
     public IReadOnlyList<string> ClassNames => Shapes;
+    /// <summary>Exactly one object per image, with its box and mask.</summary>
+    public bool SingleLabel => true;
+    public bool HasBoxes => true;
     public IReadOnlyList<string> ItemIds => _ids;
 
     private int IndexOf(string id)

@@ -1,4 +1,5 @@
 using GuidedCam.Harness.Results.Exporters;
+using GuidedCam.Metrics;
 
 namespace GuidedCam.Harness.Results;
 
@@ -21,9 +22,9 @@ public static class ReportBuilder
     };
 
     /// <summary>Builds the report; returns every file written (report.html last).</summary>
-    public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null)
+    public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null, MetricCatalog? metrics = null)
     {
-        var results = RunResults.Load(runDir, intervals);
+        var results = RunResults.Load(runDir, intervals, metrics: metrics);
         string reportDir = RunLayout.ReportDir(results.RunDir);
         // Figures of an earlier report could belong to methods or metrics no longer in the journal.
         string figures = RunLayout.FiguresDir(results.RunDir);

@@ -1,3 +1,4 @@
+using GuidedCam.Core;
 using System.Text;
 
 namespace GuidedCam.Harness.Results;
@@ -48,6 +49,6 @@ public static class RunLayout
         }
         string s = sb.ToString();
         if (s is "." or "..") { s = s.Replace('.', '_'); changed = true; }
-        return changed ? $"{s}-{Running.Shard.StableHash(id) & 0xFFFFFFFF:x8}" : s;
+        return changed ? $"{s}-{Fnv1a.Hash(id) & 0xFFFFFFFF:x8}" : s;
     }
 }

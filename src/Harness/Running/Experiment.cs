@@ -1,5 +1,7 @@
 using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Results;
+using GuidedCam.Methods;
+using GuidedCam.Metrics;
 
 namespace GuidedCam.Harness.Running;
 
@@ -13,12 +15,16 @@ public sealed class Experiment
     public required ExperimentConfig Config { get; init; }
     public required string RunDir { get; init; }
     public Shard Shard { get; init; } = Shard.All;
+    /// <summary>Where the config's method ids are looked up (an extension or a test adds its own methods here).</summary>
+    public MethodCatalog Methods { get; init; } = MethodRegistry.BuiltIn;
+    /// <summary>Where the config's metric ids are looked up.</summary>
+    public MetricCatalog Metrics { get; init; } = MetricRegistry.BuiltIn;
 
     public static string DefaultRunDir(ExperimentConfig cfg) => Path.Combine(cfg.Output, cfg.Name);
 
     public RunStats Execute(Func<Func<IRunProgress, RunStats>, RunStats>? withProgress = null, Action<string>? console = null, CancellationToken cancel = default)
     {
-        ConfigValidator.Validate(Config);
+        ConfigValidator.Validate(Config, methods: Methods, metrics: Metrics);
         Directory.CreateDirectory(RunDir);
         using var log = new StreamWriter(Path.Combine(RunDir, "run.log"), append: true) { AutoFlush = true };
         void Log(string line)
@@ -26,7 +32,7 @@ public sealed class Experiment
             log.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {line}");
             console?.Invoke(line);
         }
-        var runner = new Runner(Config, line => log.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {line}"));
+        var runner = new Runner(Config, line => log.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {line}"), Methods, Metrics);
         string resolved = ResolvedConfig.ToYaml(Config, runner.Methods, runner.Metrics);
         File.WriteAllText(Path.Combine(RunDir, "config.yaml"), resolved);
         string fingerprint = ResolvedConfig.Fingerprint(Config, runner.Methods, runner.Metrics);

@@ -1,4 +1,5 @@
 using GuidedCam.Harness.Datasets;
+using GuidedCam.Harness.Models;
 using static TorchSharp.torch;
 
 namespace GuidedCam.Harness.Running;

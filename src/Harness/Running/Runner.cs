@@ -1,6 +1,7 @@
 using GuidedCam.Core;
 using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Datasets;
+using GuidedCam.Harness.Models;
 using GuidedCam.Harness.Results;
 using GuidedCam.Methods;
 using GuidedCam.Metrics;
@@ -34,12 +35,14 @@ public sealed class Runner
     private readonly IReadOnlyList<IMetric> _metrics;
     private readonly Action<string> _log;
 
-    public Runner(ExperimentConfig cfg, Action<string>? log = null)
+    /// <param name="methods">Where method ids are looked up; the built-in methods when null.</param>
+    /// <param name="metrics">Where metric ids are looked up; the built-in metrics when null.</param>
+    public Runner(ExperimentConfig cfg, Action<string>? log = null, MethodCatalog? methods = null, MetricCatalog? metrics = null)
     {
         _cfg = cfg;
         _log = log ?? (_ => { });
-        _methods = cfg.Methods.Select(e => MethodRegistry.Create(e.Id, e.Options)).ToArray();
-        _metrics = cfg.Metrics.Select(e => MetricRegistry.Create(e.Id, e.Options)).ToArray();
+        _methods = cfg.Methods.Select(e => (methods ?? MethodRegistry.BuiltIn).Create(e.Id, e.Options)).ToArray();
+        _metrics = cfg.Metrics.Select(e => (metrics ?? MetricRegistry.BuiltIn).Create(e.Id, e.Options)).ToArray();
     }
 
     public IReadOnlyList<ISaliencyMethod> Methods => _methods;
@@ -56,11 +59,11 @@ public sealed class Runner
         int computed = 0, resumed = 0, skipped = 0, records = 0, constant = 0;
         foreach (var modelEntry in _cfg.Models)
         {
-            using var model = RunComponents.CreateModel(modelEntry, device);
-            string layer = RunComponents.LayerOf(model);
+            using var model = ModelEntry.Open(modelEntry, device);
+            string layer = model.Layer;
             foreach (var dsEntry in _cfg.Datasets)
             {
-                var dataset = RunComponents.CreateDataset(dsEntry, _cfg.Seed);
+                var dataset = DatasetEntry.Open(dsEntry, _cfg.Seed);
                 var labels = LabelMapping.Between(dataset, model);
                 var ordered = dataset.ItemIds;
                 var ids = select?.Invoke(ordered) ?? ordered;

@@ -8,8 +8,6 @@ public class ResultJournalTests : IDisposable
 {
     public void Dispose() => EngineFixtures.CleanUp();
 
-    public ResultJournalTests() => FakeMetrics.Register();
-
     [Fact]
     public void Commit_then_reopen_returns_the_same_records_and_markers()
     {

@@ -7,8 +7,6 @@ public class ShardMergerTests : IDisposable
 {
     public void Dispose() => EngineFixtures.CleanUp();
 
-    public ShardMergerTests() => FakeMetrics.Register();
-
     [Fact]
     public void Merging_all_shards_equals_the_unsharded_run()
     {
