@@ -35,6 +35,7 @@ public abstract class CamMethod : ISaliencyMethod
     public virtual MethodNeeds Needs => MethodNeeds.SpatialLayer | (NeedsGradients ? MethodNeeds.Gradients : MethodNeeds.None);
     /// <summary>One forward with the capture, and one backward when the method reads gradients.</summary>
     public virtual PassCost Cost(int channels) => new(1, NeedsGradients ? 1 : 0);
+    public virtual bool UsesSeed => false;
     public IReadOnlyDictionary<string, string> Options { get; }
     /// <summary>The options this method takes, with defaults.</summary>
     public virtual IReadOnlyList<OptionSpec> DeclaredOptions => Array.Empty<OptionSpec>();

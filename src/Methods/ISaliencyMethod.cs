@@ -47,5 +47,7 @@ public interface ISaliencyMethod
     MethodNeeds Needs { get; }
     /// <summary>Network work per image when the target layer has <paramref name="channels"/> channels (K).</summary>
     PassCost Cost(int channels);
+    /// <summary>True when the maps depend on <see cref="SaliencyRequest.Seed"/> (the `random` baseline): the run seed is then part of the map's identity.</summary>
+    bool UsesSeed => false;
     SaliencyResult Explain(SaliencyRequest request);
 }

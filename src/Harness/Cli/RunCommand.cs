@@ -2,6 +2,9 @@ using System.CommandLine;
 using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Running;
+using GuidedCam.Methods;
+using GuidedCam.Metrics;
+using Spectre.Console;
 
 namespace GuidedCam.Harness.Cli;
 
@@ -27,7 +30,8 @@ public static class RunCommand
             var stats = exp.Execute(body => SpectreProgress.Show(body), Console.WriteLine);
             var files = ReportBuilder.Build(exp.RunDir);
             SummaryConsoleTable.Print(exp.RunDir);
-            Console.WriteLine($"{stats.ItemsComputed} items computed, {stats.ItemsResumed} resumed from the journal, {stats.ItemsSkipped} skipped; {files.Count} report files in {exp.RunDir}");
+            Console.WriteLine($"{stats.ItemsComputed} items computed, {stats.ItemsResumed} resumed from the journal, {stats.ItemsSkipped} skipped; " +
+                $"{stats.Records} cells and {stats.MapsComputed} maps computed; {files.Count} report files in {exp.RunDir}");
             return 0;
         }));
         return cmd;

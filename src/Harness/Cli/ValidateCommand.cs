@@ -1,68 +1,57 @@
 using System.CommandLine;
-using GuidedCam.Core;
 using GuidedCam.Harness.Config;
-using GuidedCam.Metrics;
+using GuidedCam.Harness.Results;
+using GuidedCam.Harness.Running;
 using Spectre.Console;
 
 namespace GuidedCam.Harness.Cli;
 
-/// <summary>`guidedcam validate &lt;config&gt;`: every error with its line, or the plan — without running anything.</summary>
+/// <summary>
+/// `guidedcam validate &lt;config&gt;`: every error with its line, or the plan — without running anything.
+/// Against an existing run folder (the config's own, or --out) the plan counts what is already there:
+/// cells wanted and present, maps and forwards still to spend. Each model is loaded once.
+/// </summary>
 public static class ValidateCommand
 {
     public static Command Create()
     {
         var config = new Argument<string>("config") { Description = "experiment YAML file" };
-        var cmd = new Command("validate", "Check a config completely and print the plan (items × methods × metrics, estimated forward passes) without running it.") { config };
+        var outDir = new Option<string?>("--out") { Description = "run folder to plan against (default: <output>/<name> from the config)" };
+        var shard = new Option<string?>("--shard") { Description = "plan only shard i of N (0-based, i/N)" };
+        var cmd = new Command("validate", "Check a config completely and print the plan (cells wanted and present, maps to compute, estimated forwards) without running it.") { config, outDir, shard };
         cmd.SetAction(r => CliErrors.Guard(() =>
         {
             var cfg = ConfigLoader.Load(r.GetValue(config)!);
-            var plan = ConfigValidator.Validate(cfg);
-            PrintPlan(cfg, plan);
+            string runDir = r.GetValue(outDir) ?? Experiment.DefaultRunDir(cfg);
+            var s = r.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All;
+            string journalPath = ResultJournal.PathIn(runDir);
+            using var journal = File.Exists(journalPath) ? ResultJournal.Open(journalPath, create: false) : null;
+            using var plan = RunPlan.Build(cfg, journal is null ? null : new JournalSink(journal, runDir), s);
+            PrintPlan(cfg, plan, journal is null ? null : runDir);
             return 0;
         }));
         return cmd;
     }
 
-    /// <summary>The plan as a table: per model × dataset cell its items, the layer's K and the network work per item, from what each method and metric declares.</summary>
-    public static void PrintPlan(ExperimentConfig cfg, Plan plan, IAnsiConsole? console = null)
+    /// <summary>The plan as a table (cells wanted and present, maps and passes to spend per model × dataset), on <paramref name="console"/> (the terminal when null).</summary>
+    public static void PrintPlan(ExperimentConfig cfg, RunPlan plan, string? againstRunDir, IAnsiConsole? console = null)
     {
         console ??= AnsiConsole.Console;
-        var table = new Table().AddColumns("model", "dataset", "layer", "input", "K", "items", "method runs", "metric values", "forwards/item", "backwards/item");
-        long totalValues = 0, totalForwards = 0, totalBackwards = 0;
-        foreach (var c in plan.Cells)
+        var table = new Table().AddColumns("model", "dataset", "layer", "input", "K", "items", "cells wanted", "present", "maps to compute", "image forwards", "backwards");
+        foreach (var s in plan.Stages)
         {
-            long values = (long)c.Items * plan.Methods.Count * plan.Metrics.Count;
-            var perItem = CostPerItem(plan, c);
-            totalValues += values;
-            totalForwards += perItem.Forwards * c.Items;
-            totalBackwards += perItem.Backwards * c.Items;
-            table.AddRow(Markup.Escape(c.Model), Markup.Escape(c.Dataset), Markup.Escape(c.Layer), $"{c.InputWidth}×{c.InputHeight}", c.Channels.ToString(),
-                c.Items.ToString(), ((long)c.Items * plan.Methods.Count).ToString(), $"≥ {values}", perItem.Forwards.ToString(), perItem.Backwards.ToString());
+            var c = s.Counts;
+            string ge = c.CellsAtLeast ? "≥ " : "";
+            table.AddRow(Markup.Escape(s.Model.Name), Markup.Escape(s.Dataset.Name), Markup.Escape(s.Layer), $"{s.Probe.InputWidth}×{s.Probe.InputHeight}", s.Probe.Channels.ToString(),
+                c.Items.ToString(), ge + c.CellsWanted, c.CellsPresent.ToString(), ge + c.MapsToCompute, ge + c.Forwards, ge + c.Backwards);
         }
-        console.MarkupLine($"[bold]{Markup.Escape(cfg.Name)}[/]: {plan.Cells.Count} model × dataset cells, {plan.Methods.Count} methods, {plan.Metrics.Count} metrics, seed {cfg.Seed}, device {cfg.Device}, batch {cfg.BatchSize}");
+        console.MarkupLine($"[bold]{Markup.Escape(cfg.Name)}[/]: {plan.Stages.Count} model × dataset, {plan.Methods.Count} methods, {plan.Metrics.Count} metrics, seed {cfg.Seed}, device {cfg.Device}, batch {cfg.BatchSize}" +
+            (againstRunDir is null ? " (no run folder yet: everything is to compute)" : $" (against {Markup.Escape(againstRunDir)})"));
         console.Write(table);
         console.WriteLine("methods: " + string.Join(", ", plan.Methods.Select(m => m.Id + Opts(m.Options))));
         console.WriteLine("metrics: " + string.Join(", ", plan.Metrics.Select(m => m.Id + Opts(m.Options))));
-        console.WriteLine($"estimated image forwards in all: {totalForwards:N0}, backwards: {totalBackwards:N0} (per predicted-class unit; ground-truth units of multi-label images add maps and region metrics, not forwards)");
-        console.WriteLine($"metric values: at least {totalValues:N0}");
+        foreach (string line in PlanText.Lines(plan)) console.WriteLine(line);
     }
 
     private static string Opts(IReadOnlyDictionary<string, string> o) => o.Count == 0 ? "" : "(" + string.Join(", ", o.Select(kv => $"{kv.Key}={kv.Value}")) + ")";
-
-    /// <summary>
-    /// Network work per item: one clean forward; per method what it declares for the layer's K, plus
-    /// per method what each metric declares for the input size — work that several metrics share
-    /// (the same <see cref="MetricCost.SharedKey"/>) counted once.
-    /// </summary>
-    public static PassCost CostPerItem(Plan plan, PlanCell cell)
-    {
-        var metricCosts = plan.Metrics.Select(m => m.Cost(cell.InputHeight, cell.InputWidth)).ToList();
-        var perMap = metricCosts.Where(c => c.SharedKey is null).Select(c => c.PerUnit)
-            .Concat(metricCosts.Where(c => c.SharedKey is not null).GroupBy(c => c.SharedKey).Select(g => g.First().PerUnit))
-            .Aggregate(PassCost.None, (a, b) => a + b);
-        var cost = new PassCost(1, 0);
-        foreach (var m in plan.Methods)
-            cost = cost + m.Cost(cell.Channels) + perMap;
-        return cost;
-    }
 }

@@ -57,7 +57,7 @@ public static class ModelEntry
     {
         var spec = ToSpec(e);
         var loaded = ModelLoader.Load(spec, device);
-        return new RunModel(e.Name, loaded.Model, loaded.Preprocessing, loaded.LabelSpace, spec.Layer ?? loaded.Model.DefaultTargetLayer);
+        return new RunModel(spec, loaded.Model, loaded.Preprocessing, loaded.LabelSpace, spec.Layer ?? loaded.Model.DefaultTargetLayer);
     }
 
     /// <summary>

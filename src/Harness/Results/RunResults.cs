@@ -10,7 +10,7 @@ namespace GuidedCam.Harness.Results;
 public sealed class RunResults
 {
     private readonly Dictionary<(string, string), MetricInfo> _metrics;
-    private readonly MetricCatalog _registry;
+    private readonly MetricCatalog _catalog;
 
     public string RunDir { get; }
     public ResultSetInfo ResultSet { get; }
@@ -24,7 +24,7 @@ public sealed class RunResults
         IReadOnlyList<ResultRecord> records, IReadOnlyList<SkippedItem> skipped, IIntervalEstimator intervals, string referenceMethod = SummaryTable.DefaultReference,
         MetricCatalog? metrics = null)
     {
-        _registry = metrics ?? MetricRegistry.BuiltIn;
+        _catalog = metrics ?? MetricRegistry.BuiltIn;
         RunDir = runDir;
         ResultSet = resultSet;
         Metadata = metadata;
@@ -35,12 +35,18 @@ public sealed class RunResults
         Summary = SummaryTable.Compute(records, Metric, intervals, referenceMethod);
     }
 
-    /// <summary>Loads the active (most recently opened) result set of a run folder; metric ids are looked up in <paramref name="metrics"/> (the built-in metrics when null).</summary>
-    public static RunResults Load(string runDir, IIntervalEstimator? intervals = null, string referenceMethod = SummaryTable.DefaultReference, MetricCatalog? metrics = null)
+    /// <summary>
+    /// Loads the cells of a view of a run folder: by default the view of its latest run (the config in its
+    /// config.yaml); <paramref name="view"/> selects another set of cells from the same journal. Metric ids are
+    /// looked up in <paramref name="metrics"/> (the built-in metrics when null).
+    /// </summary>
+    public static RunResults Load(string runDir, IIntervalEstimator? intervals = null, string referenceMethod = SummaryTable.DefaultReference, RunView? view = null,
+        MetricCatalog? metrics = null)
     {
         using var journal = ResultJournal.Open(ResultJournal.PathIn(runDir), create: false);
-        var set = journal.Active ?? throw new InvalidDataException($"{journal.Path}: the journal holds no results yet");
-        return new RunResults(Path.GetFullPath(runDir), set, journal.Metadata(), journal.ReadAll().ToList(), journal.Skipped(),
+        var run = journal.LatestRun ?? throw new InvalidDataException($"{journal.Path}: the journal holds no run yet");
+        if (view is not null) run = run with { Shard = null, View = view };
+        return new RunResults(Path.GetFullPath(runDir), run, journal.Metadata(), journal.ReadView(run.View, run.Shard), journal.ReadSkippedItems(run.View, run.Shard),
             intervals ?? new Bootstrap(), referenceMethod, metrics);
     }
 
@@ -48,7 +54,7 @@ public sealed class RunResults
     public MetricInfo Metric(string id, string options)
     {
         if (!_metrics.TryGetValue((id, options), out var info))
-            _metrics[(id, options)] = info = MetricInfo.Resolve(id, options, _registry);
+            _metrics[(id, options)] = info = MetricInfo.Resolve(id, options, _catalog);
         return info;
     }
 

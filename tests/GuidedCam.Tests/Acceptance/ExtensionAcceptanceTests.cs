@@ -53,13 +53,17 @@ public sealed class ExtensionAcceptanceTests : IDisposable
         Directory.CreateDirectory(_root);
         var cfg = Config();
 
-        // validate: the plan lists both and its estimate reads their declared costs: per item one clean
-        // forward + center (0, and 1 for the new metric's forward) + ramp (1, and 1 for the metric) = 4.
-        var plan = ConfigValidator.Validate(cfg, methods: _methods, metrics: _metrics);
-        Assert.Equal(new PassCost(4, 0), ValidateCommand.CostPerItem(plan, plan.Cells.Single()));
-        string planText = Capture(console => ValidateCommand.PrintPlan(cfg, plan, console));
-        Assert.Contains(MethodId, planText);
-        Assert.Contains(MetricId, planText);
+        // validate: the plan lists both and its estimate reads their declared costs. Per item: one clean
+        // forward, the maps (center 0, ramp 1) and the cells (the new metric's 1 forward for each of the two
+        // methods, sparsity 0) = 4; 6 items = 24 image forwards, no backwards.
+        using (var plan = RunPlan.Build(cfg, store: null, methods: _methods, metrics: _metrics))
+        {
+            Assert.Equal(24, plan.Stages.Single().Counts.Forwards);
+            Assert.Equal(0, plan.Stages.Single().Counts.Backwards);
+            string planText = Capture(console => ValidateCommand.PrintPlan(cfg, plan, againstRunDir: null, console));
+            Assert.Contains(MethodId, planText);
+            Assert.Contains(MetricId, planText);
+        }
 
         string run = Path.Combine(_root, "run");
         var stats = new Experiment { Config = cfg, RunDir = run, Methods = _methods, Metrics = _metrics }.Execute();

@@ -7,7 +7,7 @@ namespace GuidedCam.Tests.Engine;
 /// <summary>
 /// Test-only metrics, so engine tests do not depend on the metric implementations: a plain item mean
 /// ("%", higher is better), a per-class mean (like the pointing game's TorchRay accuracy) and a curve
-/// metric (AUC, lower is better, like deletion). They live in a registry of their own that each test
+/// metric (AUC, lower is better, like deletion). They live in a catalog of their own that each test
 /// asks for; the built-in registry never sees them.
 /// </summary>
 public static class FakeMetrics
@@ -16,8 +16,8 @@ public static class FakeMetrics
     public const string PerClass = "test-class-mean";
     public const string Curve = "test-curve-auc";
 
-    /// <summary>The built-in metrics plus the three fakes: a new registry per call.</summary>
-    public static MetricCatalog Registry() => MetricRegistry.BuiltIn
+    /// <summary>The built-in metrics plus the three fakes: a new catalog per call.</summary>
+    public static MetricCatalog Catalog() => MetricRegistry.BuiltIn
         .With(Mean, o => new FakeMetric(Mean, "Test score", "%", ScoreDirection.HigherIsBetter, perClass: false, o))
         .With(PerClass, o => new FakeMetric(PerClass, "Test class score", "%", ScoreDirection.HigherIsBetter, perClass: true, o))
         .With(Curve, o => new FakeMetric(Curve, "Test deletion", "AUC", ScoreDirection.LowerIsBetter, perClass: false, o));

@@ -11,7 +11,7 @@ public class ReportBuilderTests : IDisposable
 {
     public void Dispose() => EngineFixtures.CleanUp();
 
-    private readonly MetricCatalog _metrics = FakeMetrics.Registry();
+    private readonly MetricCatalog _metrics = FakeMetrics.Catalog();
 
     /// <summary>A run folder as the runner leaves it: a journal of 12 items × 2 methods × 2 metrics, and maps for 3 items.</summary>
     public static string MakeRun(int items = 12, int mapItems = 3)
@@ -21,8 +21,10 @@ public class ReportBuilderTests : IDisposable
         EngineFixtures.RunShard(run, null, ids);
         using (var j = ResultJournal.Open(ResultJournal.PathIn(run)))
         {
-            j.BeginResultSet(EngineFixtures.Metadata());
-            j.RecordSkip("resnet18", "toy", "broken.jpg", "not an image");
+            j.BeginRun(EngineFixtures.Metadata(), EngineFixtures.View(ids.Append("broken.jpg").ToList()));
+            var skip = new BatchCommit { ModelKey = EngineFixtures.ModelKey, DatasetKey = EngineFixtures.DatasetKey };
+            skip.Skips.Add(("broken.jpg", "not an image"));
+            j.Commit(skip);
         }
         for (int k = 0; k < mapItems; k++)
         {
@@ -57,7 +59,7 @@ public class ReportBuilderTests : IDisposable
     public void Report_rebuilds_every_artifact_from_the_run_folder()
     {
         string run = MakeRun();
-        var files = ReportBuilder.Build(run, new Bootstrap(200), _metrics);
+        var files = ReportBuilder.Build(run, new Bootstrap(200), metrics: _metrics);
         string report = RunLayout.ReportDir(run);
         foreach (string name in new[] { "items.csv", "summary.csv", "results.md", "report.html" })
             Assert.Contains(Path.Combine(report, name), files);

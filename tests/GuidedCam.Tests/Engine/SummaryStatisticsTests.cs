@@ -7,7 +7,7 @@ public class SummaryStatisticsTests : IDisposable
 {
     public void Dispose() => EngineFixtures.CleanUp();
 
-    private readonly MetricCatalog _metrics = FakeMetrics.Registry();
+    private readonly MetricCatalog _metrics = FakeMetrics.Catalog();
 
     private static ResultRecord Rec(string method, string item, double value, int? cls = null, string metric = FakeMetrics.Mean) =>
         new("m", "d", item, 0, cls, method, "", metric, "", value, false, null);
