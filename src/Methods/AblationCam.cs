@@ -15,7 +15,7 @@ namespace GuidedCam.Methods;
 /// image at K = 512 and the default 32), each counted as a forward pass. pytorch-grad-cam
 /// (ablation_cam.py) runs the whole network on B copies of the input instead; the numbers are the same.
 ///
-/// Ablation value (METHODS.md, pytorch-grad-cam ablation_layer.py): 0 when min(A) is 0 (post-ReLU
+/// Ablation value (docs/spec/methods.md, pytorch-grad-cam ablation_layer.py): 0 when min(A) is 0 (post-ReLU
 /// layers), else min(A) − 1e7. The minimum is the sample's own, as in the reference, whose "batch"
 /// at that point is the copies of one sample. Deviation, on purpose: the reference recomputes the
 /// minimum after each ablation inside a chunk, so in a layer with negative values its j-th copy gets

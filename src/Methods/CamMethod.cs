@@ -19,7 +19,7 @@ public sealed class CamContext
 /// <summary>
 /// The template every activation-based method follows (pytorch-grad-cam base_cam.py): capture A and
 /// G at the target layer in one forward/backward, compute the raw h×w map (the only step a method
-/// overrides), then the shared post-processing of METHODS.md.
+/// overrides), then the shared post-processing of docs/spec/methods.md.
 /// </summary>
 public abstract class CamMethod : ISaliencyMethod
 {

@@ -21,7 +21,7 @@ public sealed class SaliencyResult
 {
     public required Tensor Maps { get; init; }
     public Tensor? LowRes { get; init; }
-    /// <summary>Maps that were constant and so are all zeros (METHODS.md step 6).</summary>
+    /// <summary>Maps that were constant and so are all zeros (docs/spec/methods.md, post-processing step 4).</summary>
     public int ConstantMaps { get; init; }
     /// <summary>Forward / backward passes spent for the whole batch (counted as network invocations).</summary>
     public int ForwardPasses { get; init; }

@@ -5,7 +5,7 @@ namespace GuidedCam.Metrics;
 
 public enum ScoreDirection { HigherIsBetter, LowerIsBetter }
 
-/// <summary>Which class a metric explains (METRICS.md "Which class").</summary>
+/// <summary>Which class a metric explains (docs/spec/metrics.md "Which class").</summary>
 public enum TargetSelection
 {
     /// <summary>c = top-1 prediction on the clean image; one unit per image.</summary>

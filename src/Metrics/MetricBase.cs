@@ -4,7 +4,7 @@ namespace GuidedCam.Metrics;
 
 /// <summary>
 /// What every metric shares: its declared options resolved once at construction (unknown keys and bad
-/// values are errors), the `target` option (METRICS.md "Which class") and the default streaming
+/// values are errors), the `target` option (docs/spec/metrics.md "Which class") and the default streaming
 /// accumulator. A metric file then says only its protocol.
 /// </summary>
 public abstract class MetricBase : IMetric
@@ -44,7 +44,7 @@ public abstract class MetricBase : IMetric
     /// <summary>No network work unless the metric says otherwise (region metrics and sparsity read only the map).</summary>
     public virtual MetricCost Cost(int inputHeight, int inputWidth) => MetricCost.None;
 
-    /// <summary>The METRICS.md default of the `target` option for this metric.</summary>
+    /// <summary>The docs/spec/metrics.md default of the `target` option for this metric.</summary>
     protected abstract TargetSelection DefaultTarget { get; }
 
     /// <summary>The metric's own options besides `target`. Read during construction: return a static list.</summary>

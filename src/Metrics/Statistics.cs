@@ -9,7 +9,7 @@ public sealed record BootstrapInterval(double Estimate, double Lower, double Upp
 public sealed record PairedComparison(double Difference, double Lower, double Upper, int Pairs, int UnmatchedMethod, int UnmatchedBaseline, int Resamples, double Level, ulong Seed);
 
 /// <summary>
-/// Aggregate statistics of METRICS.md: seeded percentile bootstrap confidence intervals (Efron &amp;
+/// Aggregate statistics of docs/spec/metrics.md: seeded percentile bootstrap confidence intervals (Efron &amp;
 /// Tibshirani 1993, ch. 13) of any summary statistic, resampling units with replacement, and the
 /// paired bootstrap of a method's difference to a baseline (the same resampled units for both, so the
 /// interval says whether a difference is more than item-to-item noise). The statistic is a function of
@@ -23,7 +23,7 @@ public static class Statistics
     public const int DefaultResamples = 1000;
     public const double DefaultLevel = 0.95;
     public const ulong DefaultSeed = 0;
-    /// <summary>The method every other is compared with (METRICS.md "Paired comparison").</summary>
+    /// <summary>The method every other is compared with (docs/spec/metrics.md "Summaries").</summary>
     public const string BaselineMethod = "gradcam";
 
     /// <summary>The metric's headline number on a list of values: a fresh accumulator of that metric, updated and summarised.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GuidedCam.Harness.Results;
+using GuidedCam.Harness.Results.Exporters;
 
 namespace GuidedCam.Harness.Cli;
 

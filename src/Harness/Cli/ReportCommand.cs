@@ -3,6 +3,7 @@ using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Running;
 using Spectre.Console;
+using GuidedCam.Harness.Results.Exporters;
 
 namespace GuidedCam.Harness.Cli;
 

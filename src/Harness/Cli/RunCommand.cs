@@ -5,6 +5,8 @@ using GuidedCam.Harness.Running;
 using GuidedCam.Methods;
 using GuidedCam.Metrics;
 using Spectre.Console;
+using GuidedCam.Harness.Results.Exporters;
+using GuidedCam.Harness.Datasets;
 
 namespace GuidedCam.Harness.Cli;
 

@@ -16,7 +16,7 @@ public static class TorchVisionModels
 {
     private static readonly Dictionary<string, (Func<int, nn.Module<Tensor, Tensor>> Build, string Layer)> Table = new()
     {
-        // Default target layers: the last conv block's output (METHODS.md "Target layers"). For VGG it is
+        // Default target layers: the last conv block's output (docs/spec/methods.md "Target layers"). For VGG it is
         // the ReLU after the last conv (features.29 / features.35), never the conv itself: the ReLU is in
         // place, so a capture at the conv would see post-ReLU activations with pre-ReLU gradients.
         ["vgg16"] = (n => torchvision.models.vgg16(num_classes: n), "features.29"),
@@ -87,8 +87,7 @@ public static class TorchVisionModels
         if (!names.Contains(layer))
         {
             module.Dispose();
-            string list = names.Count <= 60 ? string.Join(", ", names) : string.Join(", ", names.Take(60)) + $", … ({names.Count} in all)";
-            throw new ArgumentException($"model '{name ?? arch}' ({arch}) has no layer '{layer}'. Valid layer names: {list}");
+            throw new ArgumentException($"model '{name ?? arch}' ({arch}) has no layer '{layer}'. Valid layer names: {ClassifierExtensions.LayerList(names)}");
         }
         return new ModuleClassifier(name ?? arch, module, numClasses, labelSpace, layer, device);
     }

@@ -3,6 +3,7 @@ using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Results;
 using GuidedCam.Methods;
 using GuidedCam.Metrics;
+using GuidedCam.Harness.Datasets;
 
 namespace GuidedCam.Harness.Running;
 

@@ -8,6 +8,7 @@ using GuidedCam.Metrics;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
+using GuidedCam.Harness.Results.Exporters;
 
 namespace GuidedCam.Tests.Acceptance;
 

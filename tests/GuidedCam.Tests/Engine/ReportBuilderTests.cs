@@ -60,7 +60,7 @@ public class ReportBuilderTests : IDisposable
     {
         string run = MakeRun();
         var files = ReportBuilder.Build(run, new Bootstrap(200), metrics: _metrics);
-        string report = RunLayout.ReportDir(run);
+        string report = run; // the report files sit at the top of the run folder
         foreach (string name in new[] { "items.csv", "summary.csv", "results.md", "report.html" })
             Assert.Contains(Path.Combine(report, name), files);
 

@@ -1,6 +1,7 @@
 using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Running;
 using Microsoft.Data.Sqlite;
+using GuidedCam.Harness.Datasets;
 
 namespace GuidedCam.Tests.Engine;
 

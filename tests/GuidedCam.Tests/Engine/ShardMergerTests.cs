@@ -1,5 +1,7 @@
 using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Running;
+using GuidedCam.Harness.Datasets;
+using GuidedCam.Harness.Results.Exporters;
 
 namespace GuidedCam.Tests.Engine;
 

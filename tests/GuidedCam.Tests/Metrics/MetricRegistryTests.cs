@@ -3,13 +3,13 @@ using static GuidedCam.Tests.Metrics.MetricFixtures;
 
 namespace GuidedCam.Tests.Metrics;
 
-/// <summary>Every metric is registered, declares itself, and resolves its options with METRICS.md defaults.</summary>
+/// <summary>Every metric is registered, declares itself, and resolves its options with docs/spec/metrics.md defaults.</summary>
 public class MetricRegistryTests
 {
     [Fact]
     public void EveryMetricIsRegisteredWithItsDeclaredDefaults()
     {
-        // Defaults from METRICS.md (target per "Which class"; masking, step, substrate, tolerance, threshold).
+        // Defaults from docs/spec/metrics.md (target per "Which class"; masking, step, substrate, tolerance, threshold).
         var expected = new Dictionary<string, string>
         {
             ["average-drop"] = "masking=normalized;target=predicted",

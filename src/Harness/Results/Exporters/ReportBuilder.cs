@@ -1,7 +1,6 @@
-using GuidedCam.Harness.Results.Exporters;
 using GuidedCam.Metrics;
 
-namespace GuidedCam.Harness.Results;
+namespace GuidedCam.Harness.Results.Exporters;
 
 /// <summary>
 /// `guidedcam report`: rebuilds every artifact of a run folder from its journal and saved maps alone
@@ -30,7 +29,7 @@ public static class ReportBuilder
     public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null, RunView? view = null, string? reportDir = null, MetricCatalog? metrics = null)
     {
         var results = RunResults.Load(runDir, intervals, view: view, metrics: metrics);
-        reportDir ??= RunLayout.ReportDir(results.RunDir);
+        reportDir ??= results.RunDir;
         // Figures of an earlier report could belong to methods or metrics outside this view.
         string figures = Path.Combine(reportDir, "figures");
         if (Directory.Exists(figures))

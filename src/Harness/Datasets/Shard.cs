@@ -1,7 +1,7 @@
 using System.Globalization;
 using GuidedCam.Core;
 
-namespace GuidedCam.Harness.Running;
+namespace GuidedCam.Harness.Datasets;
 
 /// <summary>
 /// One of <see cref="Count"/> disjoint parts of a run, written "i/N" with a 0-based index
