@@ -76,7 +76,7 @@ say "guidedcam: $GUIDEDCAM; config: $CONFIG; $SHARDS shards; node: $(sinfo -h -o
 say "1. unsharded run"
 start=$(date +%s)
 "$GUIDEDCAM" run "$CONFIG" --out "$WORK/unsharded" > "$WORK/unsharded.log" 2>&1
-say "   done in $(( $(date +%s) - start )) s: $(grep -E '^done:' "$WORK/unsharded.log" || tail -n 1 "$WORK/unsharded.log")"
+say "   done in $(( $(date +%s) - start )) s: $(grep -E '^[0-9]+ items computed' "$WORK/unsharded.log" || tail -n 1 "$WORK/unsharded.log")"
 
 say "2. $SHARDS-task array + dependent merge"
 start=$(date +%s)
@@ -85,7 +85,7 @@ read -r ARRAY MERGE <<< "$ids"
 wait_gone "$ARRAY,$MERGE"
 say "   all jobs left the queue after $(( $(date +%s) - start )) s"
 job_states "$ARRAY,$MERGE"
-grep -h -E '^(done:|merged )' "$WORK"/array/logs/*.out | sed 's/^/   /'
+grep -h -E '^([0-9]+ items computed|merged )' "$WORK"/array/logs/*.out | sed 's/^/   /'
 same_results "$WORK/unsharded" "$WORK/array/merged" || { say "DIFFERENT: array merge vs unsharded"; exit 1; }
 
 say "3. $SHARDS-task array, scancel task $CANCEL half-way, re-submit it"
@@ -110,6 +110,6 @@ read -r ARRAY2 MERGE2 <<< "$ids"
 wait_gone "$ARRAY2,$MERGE2"
 say "   all jobs left the queue after $(( $(date +%s) - start )) s"
 job_states "$ARRAY2,$MERGE2"
-grep -h -E '^(done:|merged |slurmstepd)' "$WORK"/cancel/logs/*.out | sed 's/^/   /'
+grep -h -E '^([0-9]+ items computed|merged |slurmstepd)' "$WORK"/cancel/logs/*.out | sed 's/^/   /'
 same_results "$WORK/unsharded" "$WORK/cancel/merged" || { say "DIFFERENT: merge after cancel + re-submit vs unsharded"; exit 1; }
 say "all checks passed"

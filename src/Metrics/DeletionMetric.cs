@@ -44,9 +44,8 @@ public sealed class DeletionMetric : MetricBase
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => Specs;
     public override MetricCost Cost(int inputHeight, int inputWidth) => CausalOptions.CostOf(_step, inputHeight, inputWidth);
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         using var scope = torch.NewDisposeScope();
         var x = batch.Inputs.detach();
         Tensor substrate = Options[SubstrateKey] switch

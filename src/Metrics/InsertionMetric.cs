@@ -31,9 +31,8 @@ public sealed class InsertionMetric : MetricBase
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => CausalOptions.Shared;
     public override MetricCost Cost(int inputHeight, int inputWidth) => CausalOptions.CostOf(_step, inputHeight, inputWidth);
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         using var scope = torch.NewDisposeScope();
         var x = batch.Inputs.detach();
         return CausalGame.Play(batch, start: CausalCurve.Blur(x), finish: x, _step, _batchSize);

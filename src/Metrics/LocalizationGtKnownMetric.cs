@@ -26,9 +26,8 @@ public sealed class LocalizationGtKnownMetric : MetricBase
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => LocalizationProtocol.Options;
     public override MetricRequirements Requirements => MetricRequirements.GroundTruthBoxes;
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         return LocalizationProtocol.Evaluate(batch, _threshold, requireTop1: false, RequireDatasetClass, Id);
     }
 }

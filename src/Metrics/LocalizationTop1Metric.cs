@@ -25,9 +25,8 @@ public sealed class LocalizationTop1Metric : MetricBase
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => LocalizationProtocol.Options;
     public override MetricRequirements Requirements => MetricRequirements.SingleLabelDataset | MetricRequirements.GroundTruthBoxes;
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         return LocalizationProtocol.Evaluate(batch, _threshold, requireTop1: true, RequireDatasetClass, Id);
     }
 }

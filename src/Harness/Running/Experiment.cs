@@ -60,7 +60,7 @@ public sealed class Experiment
         Log($"done in {watch.Elapsed.TotalSeconds:F1} s: {stats.ItemsComputed} items computed, {stats.ItemsResumed} already in the journal, {stats.ItemsSkipped} skipped, " +
             $"{stats.Records} values, {stats.MapsComputed} maps computed, {stats.ConstantMaps} constant maps");
         Log($"spent: {stats.ImagesForwarded} image forwards ({stats.ForwardTime.TotalSeconds:F1} s inside forwards), {stats.ImagesBackward} image backwards; " +
-            $"planned ≥ {plan.Stages.Sum(s => s.Counts.Forwards)} forwards, {plan.Stages.Sum(s => s.Counts.Backwards)} backwards");
+            $"planned {(plan.Stages.Any(s => s.Counts.CellsAtLeast) ? "≥ " : "")}{plan.Stages.Sum(s => s.Counts.Forwards)} forwards, {plan.Stages.Sum(s => s.Counts.Backwards)} backwards");
         return stats;
     }
 

@@ -116,17 +116,22 @@ public sealed class RunPlan : IDisposable
                     wanted += metrics[x].Target == TargetSelection.Predicted ? 1 : gtCount;
             var needed = needs.Pairs.ToHashSet();
             for (int m = 0; m < methods.Count; m++)
+            {
+                var shared = new HashSet<string>();
                 for (int x = 0; x < metrics.Count; x++)
                 {
                     long cells = metrics[x].Target == TargetSelection.Predicted ? 1 : gtCount;
-                    if (needed.Contains((m, x))) forwards += cells * cellCost[x];
-                    else present += cells;
+                    if (!needed.Contains((m, x))) { present += cells; continue; }
+                    if (CostEstimate.SharedForwards(metrics[x]) is { } group && !shared.Add(group + metrics[x].Target)) continue;
+                    forwards += cells * cellCost[x];
                 }
+            }
             if (!needs.Any) continue;
             toLoad++;
             if (needs.NeedsUnits) forwards += 1;
             // Without stored units the ground-truth targets are unknown: one map per method (the top-1) is the lower bound.
             var known = units ?? new ItemUnits(id, -1, Array.Empty<float>(), Array.Empty<GroundTruthUnit>());
+            var captures = new Dictionary<long, bool>();   // target → needs the capture's backward
             for (int m = 0; m < methods.Count; m++)
             {
                 var targets = needs.MapTargets(m, known, metrics).ToList();
@@ -137,8 +142,12 @@ public sealed class RunPlan : IDisposable
                     mapsToCompute++;
                     forwards += mapCost[m].Forwards;
                     backwards += mapCost[m].Backwards;
+                    var (uses, backward) = CostEstimate.CaptureOf(methods[m]);
+                    if (uses) captures[t] = captures.GetValueOrDefault(t) || backward;
                 }
             }
+            forwards += captures.Count;
+            backwards += captures.Values.Count(b => b);
         }
         return new StageCounts(ids.Count, toLoad, skipped, wanted, present, atLeast, mapsWanted, mapsToCompute, forwards, backwards);
     }

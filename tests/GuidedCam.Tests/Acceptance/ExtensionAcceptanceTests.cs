@@ -125,7 +125,7 @@ public sealed class ExtensionAcceptanceTests : IDisposable
         protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
         protected override IReadOnlyList<OptionSpec> ProtocolOptions => Array.Empty<OptionSpec>();
 
-        public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+        protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
         {
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
