@@ -52,8 +52,11 @@ public static class OptionResolver
     }
 
     /// <summary>The one parser of whole-number settings (options, YAML keys, command-line values): invariant culture, at least <paramref name="min"/>.</summary>
-    public static bool TryParseWholeNumber(string? text, int min, out int value) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= min;
+    public static bool TryParseWholeNumber(string? text, int min, out int value) => TryParseWholeNumber(text, min, int.MaxValue, out value);
+
+    /// <summary>Like <see cref="TryParseWholeNumber(string?, int, out int)"/>, also at most <paramref name="max"/>.</summary>
+    public static bool TryParseWholeNumber(string? text, int min, int max, out int value) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
 
     public static int GetInt(this IReadOnlyDictionary<string, string> o, string owner, string key, int min = int.MinValue)
     {

@@ -22,6 +22,7 @@ public static class DatasetEntry
         new OptionSpec("label-file", null, "imagenet: loc-csv, val-txt, devkit or a path; absent: the first that exists"),
         new OptionSpec("count", null, "synthetic: how many images (default 200)"),
         new OptionSpec("image-size", null, "synthetic: side of the square images in pixels, ≥ 32 (default 64)"),
+        new OptionSpec("max-pixels", null, "largest image (width × height) a loader decodes, ≥ 1; absent: the loaders' limit"),
     };
 
     /// <summary>The entry's keys with defaults filled in; unknown keys are errors.</summary>
@@ -43,6 +44,7 @@ public static class DatasetEntry
             LabelFile = o.GetOrNull("label-file"),
             Count = o.GetIntOrNull(e.Name, "count", min: 1),
             ImageSize = o.GetIntOrNull(e.Name, "image-size", min: 32),
+            MaxPixels = o.GetIntOrNull(e.Name, "max-pixels", min: 1),
         };
     }
 
