@@ -45,7 +45,8 @@ public abstract class CamMethod : ISaliencyMethod
         using var scope = torch.NewDisposeScope();
         var cap = LayerCapture.Capture(request.Model, request.Input, request.Targets, request.ResolvedLayer, NeedsGradients);
         if (cap.Activations.dim() != 4)
-            throw new ArgumentException($"target layer '{request.ResolvedLayer}' gives a {cap.Activations.dim()}-d output; CAM methods need N×K×h×w");
+            throw new ArgumentException($"target layer '{request.ResolvedLayer}' gives a {cap.Activations.dim()}-d output ({string.Join("×", cap.Activations.shape)}); CAM methods need N×K×h×w" +
+                (cap.Activations.dim() == 3 ? " (a transformer's tokens: give the model `reshape: vit`, or `--reshape vit`)" : ""));
         var ctx = new CamContext { Request = request, Activations = cap.Activations, Gradients = cap.Gradients, Logits = cap.Logits };
         Tensor raw;
         using (torch.no_grad()) raw = ComputeRaw(ctx).to(ScalarType.Float32);

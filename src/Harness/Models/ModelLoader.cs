@@ -35,10 +35,12 @@ public static class ModelLoader
         ArgumentNullException.ThrowIfNull(spec);
         if (string.IsNullOrWhiteSpace(spec.Arch))
             throw new ArgumentException($"model '{spec.Name}': `arch` is missing (allowed: {string.Join(", ", Architectures)})");
-        if (Builtins.TryGetValue(spec.Arch, out var builtin)) return builtin(spec, device);
-        if (TorchVisionModels.IsArchitecture(spec.Arch)) return LoadTorchVision(spec, device);
-        if (spec.Arch == OnnxArch) return LoadOnnx(spec, device);
-        throw new ArgumentException($"model '{spec.Name}': unknown arch '{spec.Arch}' (allowed: {string.Join(", ", Architectures)})");
+        LoadedModel loaded;
+        if (Builtins.TryGetValue(spec.Arch, out var builtin)) loaded = builtin(spec, device);
+        else if (TorchVisionModels.IsArchitecture(spec.Arch)) loaded = LoadTorchVision(spec, device);
+        else if (spec.Arch == OnnxArch) loaded = LoadOnnx(spec, device);
+        else throw new ArgumentException($"model '{spec.Name}': unknown arch '{spec.Arch}' (allowed: {string.Join(", ", Architectures)})");
+        return spec.Reshape is null ? loaded : loaded with { Model = new ReshapingClassifier(loaded.Model, spec.Reshape) };
     }
 
     private static LoadedModel LoadTorchVision(ModelSpec spec, Device device)

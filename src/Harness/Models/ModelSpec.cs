@@ -23,6 +23,8 @@ public sealed record ModelSpec
     public Preprocessing? Preprocessing { get; init; }
     /// <summary>Output classes; null = 1000 for TorchVision, the graph's output size for ONNX.</summary>
     public int? NumClasses { get; init; }
+    /// <summary>How the target layer's tokens become feature maps (transformers); null = the layer is already N×C×h×w.</summary>
+    public TokenReshape? Reshape { get; init; }
     /// <summary>Seed of the random init when no weights are given.</summary>
     public int Seed { get; init; }
 }
