@@ -25,17 +25,19 @@ public static class BenchCommand
         var images = new Option<int>("--images") { Description = "images per timed pass", DefaultValueFactory = _ => 16 };
         var repeats = new Option<int>("--repeats") { Description = "timed passes per method and batch size", DefaultValueFactory = _ => 3 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads", DefaultValueFactory = _ => 1 };
+        var layer = new Option<string?>("--layer") { Description = "target layer (module path or ONNX tensor name); default: the model's" };
+        var reshape = new Option<string?>("--reshape") { Description = "token layer as feature maps: vit or swin (transformers)" };
         var csv = new Option<string?>("--csv") { Description = "also write the rows to this CSV file" };
         var cmd = new Command("bench", "Benchmark saliency methods: ms per image and forward/backward passes per image at each batch size.")
         {
-            model, weights, methods, batches, images, repeats, threads, csv,
+            model, weights, layer, reshape, methods, batches, images, repeats, threads, csv,
         };
         cmd.SetAction(r => CliErrors.Guard(() => Run(r.GetValue(model)!, r.GetValue(weights), r.GetValue(methods)!, r.GetValue(batches)!,
-            r.GetValue(images), r.GetValue(repeats), r.GetValue(threads), r.GetValue(csv))));
+            r.GetValue(images), r.GetValue(repeats), r.GetValue(threads), r.GetValue(csv), r.GetValue(layer), r.GetValue(reshape))));
         return cmd;
     }
 
-    public static int Run(string modelArg, string? weights, string methodList, string batchList, int images, int repeats, int threads, string? csvPath)
+    public static int Run(string modelArg, string? weights, string methodList, string batchList, int images, int repeats, int threads, string? csvPath, string? layer = null, string? reshape = null)
     {
         TorchRuntime.Initialize(threads);
         var ids = methodList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -43,7 +45,7 @@ public static class BenchCommand
         var sizes = batchList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => int.TryParse(s, out int b) && b > 0 ? b : throw new ArgumentException($"--batch-sizes: '{s}' is not a positive whole number")).ToArray();
         if (images < sizes.Max()) throw new ArgumentException($"--images ({images}) must be at least the largest batch size ({sizes.Max()})");
-        using var m = RunComponents.CreateModel(RunComponents.ModelEntryFromCli(modelArg, weights), torch.CPU);
+        using var m = RunComponents.CreateModel(RunComponents.ModelEntryFromCli(modelArg, weights, layer, reshape), torch.CPU);
         using var scope = torch.NewDisposeScope();
         var inputs = BenchInputs(m, images);
         var bench = new MethodBenchmark(m.Classifier, inputs) { Repeats = repeats, Images = images };

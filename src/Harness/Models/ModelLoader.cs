@@ -51,7 +51,7 @@ public static class ModelLoader
         string labelSpace = spec.LabelSpace ?? DefaultLabelSpace;
         var model = TorchVisionModels.Create(spec.Arch, spec.Weights, device, spec.NumClasses ?? 1000, labelSpace, spec.Layer, spec.Name, spec.Seed,
             w => { warnings.Add(w); Warn(w); });
-        return new LoadedModel(model, spec.Preprocessing ?? Preprocessing.ImageNet224, labelSpace) { Warnings = warnings };
+        return new LoadedModel(model, spec.Preprocessing ?? TorchVisionModels.DefaultPreprocessing(spec.Arch), labelSpace) { Warnings = warnings };
     }
 
     private static LoadedModel LoadOnnx(ModelSpec spec, Device device)

@@ -4,7 +4,8 @@ namespace GuidedCam.Harness.Models;
 
 /// <summary>
 /// One model of a run, as a config names it. <see cref="Arch"/> is `builtin` (the project's synthetic
-/// CNN), a TorchVision architecture (vgg16, vgg19, resnet18, resnet50, mobilenet_v2) or `onnx`.
+/// CNN), a TorchVision architecture (<see cref="TorchVisionModels.Architectures"/>: resnet18…152, vgg11…19 with
+/// and without _bn, alexnet, googlenet, inception_v3, mobilenet_v2, mobilenet_v3_small/large) or `onnx`.
 /// </summary>
 public sealed record ModelSpec
 {

@@ -77,7 +77,8 @@ public static class RunComponents
     {
         string[] keys = { "resize", "crop", "mean", "std", "channel-order" };
         if (!keys.Any(k => e.Get(k) != null)) return null;
-        var p = e.Id == BuiltinModel.Arch ? SyntheticDataset.DefaultPreprocessing : Preprocessing.ImageNet224;
+        var p = e.Id == BuiltinModel.Arch ? SyntheticDataset.DefaultPreprocessing
+            : TorchVisionModels.IsArchitecture(e.Id) ? TorchVisionModels.DefaultPreprocessing(e.Id) : Preprocessing.ImageNet224;
         if (e.Get("resize") is { } r)
         {
             var parts = r.Split('x', ',');
