@@ -124,7 +124,7 @@ public static class TorchVisionModels
             string list = names.Count <= 60 ? string.Join(", ", names) : string.Join(", ", names.Take(60)) + $", … ({names.Count} in all)";
             throw new ArgumentException($"model '{name ?? arch}' ({arch}) has no layer '{layer}'. Valid layer names: {list}");
         }
-        return new ModuleClassifier(name ?? arch, module, numClasses, labelSpace, layer, device);
+        return new TorchVisionClassifier(name ?? arch, module, numClasses, labelSpace, layer, device);
     }
 
     private static (Func<int, nn.Module<Tensor, Tensor>> Build, string Layer) Entry(string arch) =>
