@@ -28,6 +28,9 @@ public static class ModelEntry
         new OptionSpec("mean", null, "per-channel mean of the normalisation, three numbers"),
         new OptionSpec("std", null, "per-channel standard deviation of the normalisation, three positive numbers"),
         new OptionSpec("channel-order", null, "rgb or bgr", new[] { "rgb", "bgr" }),
+        new OptionSpec("reshape", null, "how a token layer's output becomes N×K×h×w (vit)"),
+        new OptionSpec("cls-tokens", null, "with reshape: leading class tokens to drop"),
+        new OptionSpec("grid", null, "with reshape: the token grid, e.g. 14x14"),
     };
 
     private static readonly string[] PreprocessingKeys = { "resize", "crop", "mean", "std", "channel-order" };
@@ -49,6 +52,7 @@ public static class ModelEntry
             NumClasses = o.GetIntOrNull(e.Name, "num-classes", min: 1),
             Seed = o.GetInt(e.Name, "seed", min: 0),
             Preprocessing = PreprocessingOf(e, o),
+            Reshape = ReshapeOf(e.Name, o),
         };
     }
 
@@ -64,14 +68,27 @@ public static class ModelEntry
     /// A model entry from command-line arguments (`explain`, `bench`): an `.onnx` path means arch onnx,
     /// anything else is an arch id (builtin, vgg16, …).
     /// </summary>
-    public static ComponentEntry FromCommandLine(string model, string? weights = null, string? layer = null)
+    public static ComponentEntry FromCommandLine(string model, string? weights = null, string? layer = null, string? reshape = null)
     {
         var opts = new Dictionary<string, string>();
         if (weights != null) opts["weights"] = weights;
         if (layer != null) opts["layer"] = layer;
+        if (reshape != null) opts["reshape"] = reshape;
         if (!model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return new ComponentEntry(model, model, opts, 0);
         opts["onnx"] = model;
         return new ComponentEntry(ModelLoader.OnnxArch, Path.GetFileNameWithoutExtension(model), opts, 0);
+    }
+
+    /// <summary>The token-layer reshape (keys reshape, cls-tokens, grid); null when `reshape` is not given.</summary>
+    private static TokenReshape? ReshapeOf(string owner, IReadOnlyDictionary<string, string> o)
+    {
+        if (o.GetOrNull("reshape") is not { } kind)
+        {
+            foreach (var k in new[] { "cls-tokens", "grid" })
+                if (o.ContainsKey(k)) throw OptionResolver.Error(k, $"'{owner}.{k}' needs `reshape: vit`");
+            return null;
+        }
+        return TokenReshape.Parse(kind, o.GetOrNull("cls-tokens"), o.GetOrNull("grid"), owner);
     }
 
     /// <summary>A preprocessing override from the keys resize, crop, mean, std, channel-order; null when none is given.</summary>
