@@ -13,7 +13,7 @@ namespace GuidedCam.Core;
 /// is output → input).
 /// Each copy holds a full set of parameters: callers keep as few alive as memory allows.
 /// </summary>
-public sealed class RandomizableModuleClassifier : ModuleClassifier, IRandomizableClassifier
+public class RandomizableModuleClassifier : ModuleClassifier, IRandomizableClassifier
 {
     private readonly Func<nn.Module<Tensor, Tensor>> _architecture;
     private readonly string[] _layers;

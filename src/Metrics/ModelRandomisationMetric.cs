@@ -47,6 +47,8 @@ public sealed class ModelRandomisationMetric : MetricBase, IDisposable
 
     public override string Id => MetricId;
     public override string DisplayName => $"Model randomisation ({(Options[SimilarityKey] == Ssim ? "mean SSIM" : "mean Spearman ρ")}, {Options[ModeKey]})";
+    public override string ShortName => Options[SimilarityKey] == Ssim ? "MPRT SSIM" : "MPRT ρ";
+    public override int Order => 110;
     public override string Citation => "Adebayo et al. 2018, Sanity Checks for Saliency Maps (NeurIPS), Sec. 3.1; Quantus ModelParameterRandomisation";
     public override ScoreDirection Direction => ScoreDirection.LowerIsBetter;
     public override string Unit => Options[SimilarityKey] == Ssim ? "SSIM" : "ρ";

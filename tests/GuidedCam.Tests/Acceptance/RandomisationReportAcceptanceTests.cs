@@ -1,5 +1,6 @@
 using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Results;
+using GuidedCam.Harness.Results.Exporters;
 using GuidedCam.Harness.Running;
 
 namespace GuidedCam.Tests.Acceptance;
