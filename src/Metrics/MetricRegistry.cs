@@ -16,6 +16,7 @@ public static class MetricRegistry
         ["loc-gt-known"] = o => new LocalizationGtKnownMetric(o),
         ["loc-top1"] = o => new LocalizationTop1Metric(o),
         ["sparsity"] = o => new SparsityMetric(o),
+        ["road"] = o => new RoadMetric(o),
     };
 
     public static IReadOnlyCollection<string> Ids => Factories.Keys;

@@ -48,7 +48,8 @@ public static class ValidateCommand
     /// <summary>
     /// Image forwards per item: one clean forward; per method one forward (plus K masked inputs for
     /// Score-CAM, K suffix runs for Ablation-CAM); per method and metric: one masked forward shared by
-    /// AD and IC, n + 1 for each deletion/insertion curve with n = ceil(H·W/step).
+    /// AD and IC, n + 1 for each deletion/insertion curve with n = ceil(H·W/step), 2 × #percentiles for
+    /// ROAD (one imputed image per percentile and order).
     /// </summary>
     public static long ForwardsPerItem(Plan plan, PlanCell cell)
     {
@@ -64,6 +65,8 @@ public static class ValidateCommand
                 long step = metric.Options.TryGetValue("step", out var s) && long.TryParse(s, out long v) && v > 0 ? v : cell.InputWidth;
                 f += (pixels + step - 1) / Math.Max(1, step) + 1;
             }
+            foreach (var road in plan.Metrics.OfType<RoadMetric>())
+                f += road.ForwardsPerUnit;
         }
         return f;
     }
