@@ -31,6 +31,7 @@ public abstract class CamMethod : ISaliencyMethod
     public abstract string Id { get; }
     public abstract string DisplayName { get; }
     public virtual bool IsBaseline => false;
+    public virtual bool UsesSeed => false;
     public IReadOnlyDictionary<string, string> Options { get; }
     /// <summary>The options this method takes, with defaults.</summary>
     public virtual IReadOnlyList<OptionSpec> DeclaredOptions => Array.Empty<OptionSpec>();

@@ -43,5 +43,7 @@ public interface ISaliencyMethod
     IReadOnlyDictionary<string, string> Options { get; }
     /// <summary>True for the sanity baselines (random, center, …), which are never counted among the ten.</summary>
     bool IsBaseline { get; }
+    /// <summary>True when the maps depend on <see cref="SaliencyRequest.Seed"/> (the `random` baseline): the run seed is then part of the map's identity.</summary>
+    bool UsesSeed => false;
     SaliencyResult Explain(SaliencyRequest request);
 }

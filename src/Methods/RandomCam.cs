@@ -19,6 +19,7 @@ public sealed class RandomCam(IReadOnlyDictionary<string, string>? options = nul
     public override string Id => "random";
     public override string DisplayName => "Random-weights CAM (sanity baseline)";
     public override bool IsBaseline => true;
+    public override bool UsesSeed => true;
     protected override bool NeedsGradients => false;
 
     protected override Tensor ComputeRaw(CamContext ctx)

@@ -27,9 +27,8 @@ public sealed class AverageDropMetric(IReadOnlyDictionary<string, string>? optio
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => MaskingOptions;
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         var (clean, masked) = MaskedConfidence.Get(batch, Options[MaskingKey]);
         bool[] constant = ConstantMaps.Of(batch.Maps);
         var values = new MetricValue[batch.Units.Count];

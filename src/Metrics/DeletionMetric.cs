@@ -41,9 +41,8 @@ public sealed class DeletionMetric : MetricBase
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => Specs;
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         using var scope = torch.NewDisposeScope();
         var x = batch.Inputs.detach();
         Tensor substrate = Options[SubstrateKey] switch

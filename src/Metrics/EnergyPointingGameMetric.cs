@@ -18,9 +18,8 @@ public sealed class EnergyPointingGameMetric(IReadOnlyDictionary<string, string>
     protected override TargetSelection DefaultTarget => TargetSelection.GroundTruth;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => Array.Empty<OptionSpec>();
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         var values = new MetricValue[batch.Units.Count];
         for (int i = 0; i < values.Length; i++)
         {

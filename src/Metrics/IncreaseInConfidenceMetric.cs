@@ -17,9 +17,8 @@ public sealed class IncreaseInConfidenceMetric(IReadOnlyDictionary<string, strin
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => AverageDropMetric.MaskingOptions;
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         var (clean, masked) = MaskedConfidence.Get(batch, Options[AverageDropMetric.MaskingKey]);
         bool[] constant = ConstantMaps.Of(batch.Maps);
         var values = new MetricValue[batch.Units.Count];

@@ -28,9 +28,8 @@ public sealed class InsertionMetric : MetricBase
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => CausalOptions.Shared;
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         using var scope = torch.NewDisposeScope();
         var x = batch.Inputs.detach();
         return CausalGame.Play(batch, start: CausalCurve.Blur(x), finish: x, _step, _batchSize);

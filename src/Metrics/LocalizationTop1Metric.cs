@@ -22,9 +22,8 @@ public sealed class LocalizationTop1Metric : MetricBase
     protected override TargetSelection DefaultTarget => TargetSelection.GroundTruth;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => LocalizationProtocol.Options;
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         return LocalizationProtocol.Evaluate(batch, _threshold, requireTop1: true, RequireDatasetClass, Id);
     }
 }

@@ -42,12 +42,24 @@ public abstract class MetricBase : IMetric
     /// <summary>The metric's own options besides `target`. Read during construction: return a static list.</summary>
     protected abstract IReadOnlyList<OptionSpec> ProtocolOptions { get; }
 
-    public abstract IReadOnlyList<MetricValue> Evaluate(MetricBatch batch);
+    /// <summary>
+    /// The template every metric follows: the batch's shapes are checked once here (N×3×H×W inputs,
+    /// N×H×W maps at the input size, N×C logits, N = units), then the metric computes its values.
+    /// </summary>
+    public IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        RequireConsistent(batch);
+        return Compute(batch);
+    }
+
+    /// <summary>The metric's values for a batch whose shapes are already checked, one per unit in unit order.</summary>
+    protected abstract IReadOnlyList<MetricValue> Compute(MetricBatch batch);
 
     public virtual IMetricAccumulator CreateAccumulator() => new StreamingAccumulator();
 
     /// <summary>Checks the batch's shapes agree with its units (N×3×H×W inputs, N×H×W maps, N×C logits).</summary>
-    protected void RequireConsistent(MetricBatch batch)
+    private void RequireConsistent(MetricBatch batch)
     {
         long n = batch.Units.Count;
         if (batch.Inputs.dim() != 4 || batch.Inputs.shape[0] != n || batch.Inputs.shape[1] != 3)

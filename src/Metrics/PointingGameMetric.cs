@@ -39,9 +39,8 @@ public sealed class PointingGameMetric : MetricBase
 
     public override IMetricAccumulator CreateAccumulator() => new PointingGameAccumulator();
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         var values = new List<MetricValue>(batch.Units.Count);
         for (int i = 0; i < batch.Units.Count; i++)
         {

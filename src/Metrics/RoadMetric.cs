@@ -72,12 +72,14 @@ public sealed class RoadMetric : MetricBase, ICurveAxis
     public string CurveXLabel => "p: percent of pixels kept (MoRF keeps the least relevant, LeRF the most relevant)";
     public string CurveYLabel => Options[OutputKey] == Combined ? "(LeRF − MoRF)/2 change of p_c" : "change of p_c after imputation";
 
+    /// <summary>Entries with equal keys read the same curves from a shared batch (they differ only in `output` or `batch-size`).</summary>
+    public string SharedCurvesKey => RoadCurves.Key(_percentiles, _noise, _seed);
+
     /// <summary>Network forwards per unit: one imputed image per percentile and order.</summary>
     public int ForwardsPerUnit => 2 * _percentiles.Length;
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         var curves = RoadCurves.Get(batch, _percentiles, _noise, _seed, _batchSize);
         bool[] constant = ConstantMaps.Of(batch.Maps);
         var values = new MetricValue[curves.Length];

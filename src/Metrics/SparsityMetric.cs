@@ -19,9 +19,8 @@ public sealed class SparsityMetric(IReadOnlyDictionary<string, string>? options 
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => Array.Empty<OptionSpec>();
 
-    public override IReadOnlyList<MetricValue> Evaluate(MetricBatch batch)
+    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
-        RequireConsistent(batch);
         using var flat = batch.Maps.detach().reshape(batch.Maps.shape[0], -1).to(CPU).to_type(ScalarType.Float64);
         var values = new MetricValue[batch.Units.Count];
         for (int i = 0; i < values.Length; i++)

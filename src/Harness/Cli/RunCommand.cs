@@ -30,7 +30,8 @@ public static class RunCommand
             var stats = exp.Execute(body => SpectreProgress.Show(body), Console.WriteLine);
             var files = ReportBuilder.Build(exp.RunDir);
             PrintSummary(exp.RunDir);
-            Console.WriteLine($"{stats.ItemsComputed} items computed, {stats.ItemsResumed} resumed from the journal, {stats.ItemsSkipped} skipped; {files.Count} report files in {exp.RunDir}");
+            Console.WriteLine($"{stats.ItemsComputed} items computed, {stats.ItemsResumed} resumed from the journal, {stats.ItemsSkipped} skipped; " +
+                $"{stats.Records} cells and {stats.MapsComputed} maps computed; {files.Count} report files in {exp.RunDir}");
             return 0;
         }));
         return cmd;
@@ -41,9 +42,9 @@ public static class RunCommand
     /// (short name, ↑/↓), the headline mean. Intervals, std and counts are in summary.csv; options
     /// are shown only where they differ from the defaults.
     /// </summary>
-    public static void PrintSummary(string runDir)
+    public static void PrintSummary(string runDir, RunView? view = null)
     {
-        var results = RunResults.Load(runDir);
+        var results = RunResults.Load(runDir, view: view);
         foreach (var cell in results.Summary.GroupBy(r => (r.Model, r.Dataset)))
         {
             var metrics = cell.Select(r => (r.Metric, r.MetricOptions, r.Direction)).Distinct().ToList();

@@ -1,73 +1,55 @@
 using System.CommandLine;
 using GuidedCam.Harness.Config;
-using GuidedCam.Metrics;
+using GuidedCam.Harness.Results;
+using GuidedCam.Harness.Running;
 using Spectre.Console;
 
 namespace GuidedCam.Harness.Cli;
 
-/// <summary>`guidedcam validate &lt;config&gt;`: every error with its line, or the plan — without running anything.</summary>
+/// <summary>
+/// `guidedcam validate &lt;config&gt;`: every error with its line, or the plan — without running anything.
+/// Against an existing run folder (the config's own, or --out) the plan counts what is already there:
+/// cells wanted and present, maps and forwards still to spend. Each model is loaded once.
+/// </summary>
 public static class ValidateCommand
 {
     public static Command Create()
     {
         var config = new Argument<string>("config") { Description = "experiment YAML file" };
-        var cmd = new Command("validate", "Check a config completely and print the plan (items × methods × metrics, estimated forward passes) without running it.") { config };
+        var outDir = new Option<string?>("--out") { Description = "run folder to plan against (default: <output>/<name> from the config)" };
+        var shard = new Option<string?>("--shard") { Description = "plan only shard i of N (0-based, i/N)" };
+        var cmd = new Command("validate", "Check a config completely and print the plan (cells wanted and present, maps to compute, estimated forwards) without running it.") { config, outDir, shard };
         cmd.SetAction(r => CliErrors.Guard(() =>
         {
             var cfg = ConfigLoader.Load(r.GetValue(config)!);
-            var plan = ConfigValidator.Validate(cfg);
-            PrintPlan(cfg, plan);
+            string runDir = r.GetValue(outDir) ?? Experiment.DefaultRunDir(cfg);
+            var s = r.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All;
+            string journalPath = ResultJournal.PathIn(runDir);
+            using var journal = File.Exists(journalPath) ? ResultJournal.Open(journalPath, create: false) : null;
+            using var plan = RunPlan.Build(cfg, journal is null ? null : new JournalSink(journal, runDir), s);
+            PrintPlan(cfg, plan, journal is null ? null : runDir);
             return 0;
         }));
         return cmd;
     }
 
-    public static void PrintPlan(ExperimentConfig cfg, Plan plan)
+    public static void PrintPlan(ExperimentConfig cfg, RunPlan plan, string? againstRunDir)
     {
-        var table = new Table().AddColumns("model", "dataset", "layer", "input", "K", "items", "method runs", "metric values", "forwards/item");
-        long totalValues = 0, totalForwards = 0;
-        foreach (var c in plan.Cells)
+        var table = new Table().AddColumns("model", "dataset", "layer", "input", "K", "items", "cells wanted", "present", "maps to compute", "image forwards", "backwards");
+        foreach (var s in plan.Stages)
         {
-            long values = (long)c.Items * plan.Methods.Count * plan.Metrics.Count;
-            long perItem = ForwardsPerItem(plan, c);
-            totalValues += values;
-            totalForwards += perItem * c.Items;
-            table.AddRow(Markup.Escape(c.Model), Markup.Escape(c.Dataset), Markup.Escape(c.Layer), $"{c.InputWidth}×{c.InputHeight}", c.Channels.ToString(),
-                c.Items.ToString(), ((long)c.Items * plan.Methods.Count).ToString(), $"≥ {values}", perItem.ToString());
+            var c = s.Counts;
+            string ge = c.CellsAtLeast ? "≥ " : "";
+            table.AddRow(Markup.Escape(s.Model.Name), Markup.Escape(s.Dataset.Name), Markup.Escape(s.Layer), $"{s.Probe.InputWidth}×{s.Probe.InputHeight}", s.Probe.Channels.ToString(),
+                c.Items.ToString(), ge + c.CellsWanted, c.CellsPresent.ToString(), ge + c.MapsToCompute, ge + c.Forwards, ge + c.Backwards);
         }
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(cfg.Name)}[/]: {plan.Cells.Count} model × dataset cells, {plan.Methods.Count} methods, {plan.Metrics.Count} metrics, seed {cfg.Seed}, device {cfg.Device}, batch {cfg.BatchSize}");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(cfg.Name)}[/]: {plan.Stages.Count} model × dataset, {plan.Methods.Count} methods, {plan.Metrics.Count} metrics, seed {cfg.Seed}, device {cfg.Device}, batch {cfg.BatchSize}" +
+            (againstRunDir is null ? " (no run folder yet: everything is to compute)" : $" (against {Markup.Escape(againstRunDir)})"));
         AnsiConsole.Write(table);
         AnsiConsole.WriteLine("methods: " + string.Join(", ", plan.Methods.Select(m => m.Id + Opts(m.Options))));
         AnsiConsole.WriteLine("metrics: " + string.Join(", ", plan.Metrics.Select(m => m.Id + Opts(m.Options))));
-        AnsiConsole.WriteLine($"estimated image forwards in all: {totalForwards:N0} (per predicted-class unit; ground-truth units of multi-label images add maps and region metrics, not forwards)");
-        AnsiConsole.WriteLine($"metric values: at least {totalValues:N0}");
+        foreach (string line in PlanText.Lines(plan)) Console.WriteLine(line);
     }
 
     private static string Opts(IReadOnlyDictionary<string, string> o) => o.Count == 0 ? "" : "(" + string.Join(", ", o.Select(kv => $"{kv.Key}={kv.Value}")) + ")";
-
-    /// <summary>
-    /// Image forwards per item: one clean forward; per method one forward (plus K masked inputs for
-    /// Score-CAM, K suffix runs for Ablation-CAM); per method and metric: one masked forward shared by
-    /// AD and IC, n + 1 for each deletion/insertion curve with n = ceil(H·W/step), 2 × #percentiles for
-    /// ROAD (one imputed image per percentile and order).
-    /// </summary>
-    public static long ForwardsPerItem(Plan plan, PlanCell cell)
-    {
-        long f = 1;
-        bool adIc = plan.Metrics.Any(m => m.Id is "average-drop" or "increase-in-confidence");
-        foreach (var m in plan.Methods)
-        {
-            f += m.Id switch { "center" => 0, "scorecam" or "ablationcam" => 1 + cell.Channels, _ => 1 };
-            if (adIc) f += 1;
-            foreach (var metric in plan.Metrics.Where(x => x.Id is "deletion" or "insertion"))
-            {
-                long pixels = (long)cell.InputHeight * cell.InputWidth;
-                long step = metric.Options.TryGetValue("step", out var s) && long.TryParse(s, out long v) && v > 0 ? v : cell.InputWidth;
-                f += (pixels + step - 1) / Math.Max(1, step) + 1;
-            }
-            foreach (var road in plan.Metrics.OfType<RoadMetric>())
-                f += road.ForwardsPerUnit;
-        }
-        return f;
-    }
 }

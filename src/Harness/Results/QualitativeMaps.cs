@@ -12,9 +12,9 @@ namespace GuidedCam.Harness.Results;
 /// </summary>
 public static class QualitativeMaps
 {
-    public static void Save(string runDir, string model, string dataset, DatasetItem item, Methods.ISaliencyMethod method, Tensor map, Tensor input, Normalization norm)
+    public static void Save(string runDir, string model, string dataset, DatasetItem item, string method, string methodOptions, Tensor map, Tensor input, Normalization norm)
     {
-        string file = RunLayout.MapFile(runDir, model, dataset, item.Id, method.Id, ResultRecord.CanonicalOptions(method.Options));
+        string file = RunLayout.MapFile(runDir, model, dataset, item.Id, method, methodOptions);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var m = map.cpu().to(ScalarType.Float32).contiguous();
         Npy.WriteFloat32(file, m.data<float>().ToArray(), m.shape);

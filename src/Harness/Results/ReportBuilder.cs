@@ -21,12 +21,16 @@ public static class ReportBuilder
     };
 
     /// <summary>Builds the report; returns every file written (report.html last).</summary>
-    public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null)
+    /// <summary>
+    /// Builds the report of the run folder's latest view, or of <paramref name="view"/> (another selection
+    /// from the same journal) into <paramref name="reportDir"/> (default: the run folder itself).
+    /// </summary>
+    public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null, RunView? view = null, string? reportDir = null)
     {
-        var results = RunResults.Load(runDir, intervals);
-        string reportDir = RunLayout.ReportDir(results.RunDir);
-        // Figures of an earlier report could belong to methods or metrics no longer in the journal.
-        string figures = RunLayout.FiguresDir(results.RunDir);
+        var results = RunResults.Load(runDir, intervals, view: view);
+        reportDir ??= RunLayout.ReportDir(results.RunDir);
+        // Figures of an earlier report could belong to methods or metrics outside this view.
+        string figures = Path.Combine(reportDir, "figures");
         if (Directory.Exists(figures))
             foreach (string old in Directory.EnumerateFiles(figures, "*.png")) File.Delete(old);
         var files = new List<string>();

@@ -29,12 +29,16 @@ public sealed class RunResults
         Summary = SummaryTable.Compute(records, Metric, intervals, referenceMethod);
     }
 
-    /// <summary>Loads the active (most recently opened) result set of a run folder.</summary>
-    public static RunResults Load(string runDir, IIntervalEstimator? intervals = null, string referenceMethod = SummaryTable.DefaultReference)
+    /// <summary>
+    /// Loads the cells of a view of a run folder: by default the view of its latest run (the config in its
+    /// config.yaml); <paramref name="view"/> selects another set of cells from the same journal.
+    /// </summary>
+    public static RunResults Load(string runDir, IIntervalEstimator? intervals = null, string referenceMethod = SummaryTable.DefaultReference, RunView? view = null)
     {
         using var journal = ResultJournal.Open(ResultJournal.PathIn(runDir), create: false);
-        var set = journal.Active ?? throw new InvalidDataException($"{journal.Path}: the journal holds no results yet");
-        return new RunResults(Path.GetFullPath(runDir), set, journal.Metadata(), journal.ReadAll().ToList(), journal.Skipped(),
+        var run = journal.LatestRun ?? throw new InvalidDataException($"{journal.Path}: the journal holds no run yet");
+        if (view is not null) run = run with { Shard = null, View = view };
+        return new RunResults(Path.GetFullPath(runDir), run, journal.Metadata(), journal.ReadView(run.View, run.Shard), journal.ReadSkippedItems(run.View, run.Shard),
             intervals ?? new Bootstrap(), referenceMethod);
     }
 

@@ -4,9 +4,11 @@ using GuidedCam.Harness.Results;
 namespace GuidedCam.Harness.Running;
 
 /// <summary>
-/// One `guidedcam run`: validate everything, prepare the run folder (resolved `config.yaml`, `run.log`,
-/// the journal with this protocol's result set), run or resume, then rebuild the report from the
-/// journal. What was committed before a crash or kill is kept and skipped on the next run.
+/// One `guidedcam run`: plan against the run folder's journal (validating everything, loading each
+/// model once), print the plan, record the run and its view, execute the plan, and log what was spent.
+/// The folder's config.yaml becomes this run's resolved config: `report` shows what the latest run
+/// asked for, `report --list` everything the journal holds. What was committed before a crash or kill
+/// is kept and not recomputed.
 /// </summary>
 public sealed class Experiment
 {
@@ -18,25 +20,40 @@ public sealed class Experiment
 
     public RunStats Execute(Func<Func<IRunProgress, RunStats>, RunStats>? withProgress = null, Action<string>? console = null, CancellationToken cancel = default)
     {
-        ConfigValidator.Validate(Config);
+        bool existed = File.Exists(ResultJournal.PathIn(RunDir));
+        // Validate and load before touching the folder: a bad config leaves it as it was.
+        using var journal = existed ? ResultJournal.Open(ResultJournal.PathIn(RunDir), create: false) : null;
+        var store = journal is null ? null : new JournalSink(journal, RunDir);
+        using var plan = RunPlan.Build(Config, store, Shard);
         Directory.CreateDirectory(RunDir);
         using var log = new StreamWriter(Path.Combine(RunDir, "run.log"), append: true) { AutoFlush = true };
-        void Log(string line)
+        void Log(string line) => log.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {line}");
+        void Say(string line)
         {
-            log.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {line}");
+            Log(line);
             console?.Invoke(line);
         }
-        var runner = new Runner(Config, line => log.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {line}"));
-        string resolved = ResolvedConfig.ToYaml(Config, runner.Methods, runner.Metrics);
+        using var created = journal is null ? ResultJournal.Open(ResultJournal.PathIn(RunDir)) : null;
+        var j = journal ?? created!;
+        var sink = new JournalSink(j, RunDir);
+        string resolved = ResolvedConfig.ToYaml(Config, plan.Methods, plan.Metrics);
+        string fingerprint = ResolvedConfig.Fingerprint(Config, plan.Methods, plan.Metrics);
+        var run = j.BeginRun(new RunMetadata(resolved, RunMetadata.Sha256(resolved), fingerprint, Shard.Count == 1 ? null : Shard), plan.View);
+        foreach (var stage in plan.Stages)
+        {
+            j.RegisterModel(stage.ModelId);
+            j.RegisterDataset(stage.DatasetId);
+        }
         File.WriteAllText(Path.Combine(RunDir, "config.yaml"), resolved);
-        string fingerprint = ResolvedConfig.Fingerprint(Config, runner.Methods, runner.Metrics);
-        using var journal = ResultJournal.Open(RunLayout.Journal(RunDir));
-        var set = journal.BeginResultSet(new RunMetadata(resolved, RunMetadata.Sha256(resolved), fingerprint, Shard.Count == 1 ? null : Shard));
-        Log($"run {Config.Name} from {Config.SourcePath}: result set {set.Id} (protocol {fingerprint}){(Shard.Count > 1 ? $", shard {Shard}" : "")}");
-        var sink = new JournalSink(journal);
-        RunStats Body(IRunProgress progress) => runner.Run(RunDir, sink, progress, Shard.Count == 1 ? null : Shard.Select, cancel);
+        Say($"run {Config.Name} from {Config.SourcePath}: run {run.Id} in {RunDir} (protocol {fingerprint}){(Shard.Count > 1 ? $", shard {Shard}" : "")}");
+        foreach (string line in PlanText.Lines(plan)) Say(line);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        RunStats Body(IRunProgress progress) => Runner.Execute(plan, sink, progress, Log, cancel);
         var stats = withProgress is null ? Body(new NullProgress()) : withProgress(Body);
-        Log($"done: {stats.ItemsComputed} items computed, {stats.ItemsResumed} already in the journal, {stats.ItemsSkipped} skipped, {stats.Records} values, {stats.ConstantMaps} constant maps");
+        Log($"done in {watch.Elapsed.TotalSeconds:F1} s: {stats.ItemsComputed} items computed, {stats.ItemsResumed} already in the journal, {stats.ItemsSkipped} skipped, " +
+            $"{stats.Records} values, {stats.MapsComputed} maps computed, {stats.ConstantMaps} constant maps");
+        Log($"spent: {stats.ImagesForwarded} image forwards ({stats.ForwardTime.TotalSeconds:F1} s inside forwards), {stats.ImagesBackward} image backwards; " +
+            $"planned {(plan.Stages.Any(s => s.Counts.CellsAtLeast) ? "≥ " : "")}{plan.Stages.Sum(s => s.Counts.Forwards)} forwards, {plan.Stages.Sum(s => s.Counts.Backwards)} backwards");
         return stats;
     }
 

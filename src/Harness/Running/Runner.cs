@@ -2,7 +2,6 @@ using GuidedCam.Core;
 using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Datasets;
 using GuidedCam.Harness.Results;
-using GuidedCam.Methods;
 using GuidedCam.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,200 +16,145 @@ public interface IRunProgress
     void EndStage();
 }
 
-/// <summary>What a finished run did (counts only; the values are in the sink).</summary>
-public sealed record RunStats(int ItemsComputed, int ItemsResumed, int ItemsSkipped, int Records, int ConstantMaps);
-
 /// <summary>
-/// The data flow of STYLE.md, one way: config → plan (models × datasets) → batches of items → maps
-/// for every method → metric values → result sink. Batches have fixed boundaries in the (sharded)
-/// ordered item list and are committed atomically, so a killed run resumes at the first unfinished
-/// batch and recomputes exactly what an uninterrupted run would have computed. One dispose scope per
-/// batch keeps memory flat (NOTES-torchsharp.md).
+/// Executes a <see cref="RunPlan"/>, one way: stages (model × dataset) → batches of items → units →
+/// maps → metric values → sink. Only what the store lacks is computed: an item with every cell marked
+/// is not even loaded; a stored map is read, not recomputed. Batches have fixed boundaries in the
+/// (sharded) ordered item list and commit atomically, so a killed run resumes at the first unfinished
+/// batch and computes exactly what an uninterrupted run would have. One dispose scope per batch keeps
+/// memory flat (NOTES-torchsharp.md).
 /// </summary>
 public sealed class Runner
 {
     private readonly ExperimentConfig _cfg;
-    private readonly IReadOnlyList<ISaliencyMethod> _methods;
-    private readonly IReadOnlyList<IMetric> _metrics;
     private readonly Action<string> _log;
 
     public Runner(ExperimentConfig cfg, Action<string>? log = null)
     {
         _cfg = cfg;
         _log = log ?? (_ => { });
-        _methods = cfg.Methods.Select(e => MethodRegistry.Create(e.Id, e.Options)).ToArray();
-        _metrics = cfg.Metrics.Select(e => MetricRegistry.Create(e.Id, e.Options)).ToArray();
     }
 
-    public IReadOnlyList<ISaliencyMethod> Methods => _methods;
-    public IReadOnlyList<IMetric> Metrics => _metrics;
-
-    /// <summary>The run's method list in canonical form: part of every unit key, so a different method set never counts as done.</summary>
-    public string MethodSet => UnitKey.MethodSetOf(_methods.Select(m => (m.Id, ResultRecord.CanonicalOptions(m.Options))));
-
-    /// <summary>Runs the whole plan. <paramref name="select"/> picks this shard's items from a dataset's ordered ids.</summary>
-    public RunStats Run(string runDir, IResultSink sink, IRunProgress? progress = null, Func<IReadOnlyList<string>, IReadOnlyList<string>>? select = null, CancellationToken cancel = default)
+    /// <summary>Plans against <paramref name="sink"/> and runs the plan (tests and in-process runs).</summary>
+    public RunStats Run(string runDir, IResultSink sink, IRunProgress? progress = null, Shard? shard = null, CancellationToken cancel = default)
     {
-        TorchRuntime.Initialize(_cfg.Threads);
-        var device = TorchRuntime.ResolveDevice(_cfg.Device);
-        int computed = 0, resumed = 0, skipped = 0, records = 0, constant = 0;
-        foreach (var modelEntry in _cfg.Models)
+        using var plan = RunPlan.Build(_cfg, sink, shard);
+        if (sink is MemoryResultSink memory) memory.View = plan.View;
+        return Execute(plan, sink, progress, _log, cancel);
+    }
+
+    public static RunStats Execute(RunPlan plan, IResultSink sink, IRunProgress? progress, Action<string> log, CancellationToken cancel = default)
+    {
+        var cfg = plan.Config;
+        int computed = 0, resumed = 0, skipped = 0, records = 0, constant = 0, maps = 0;
+        long forwarded = 0, backward = 0;
+        var forwardTime = TimeSpan.Zero;
+        foreach (var stage in plan.Stages)
         {
-            using var model = RunComponents.CreateModel(modelEntry, device);
-            string layer = RunComponents.LayerOf(model);
-            foreach (var dsEntry in _cfg.Datasets)
+            var counter = new PassCounter(stage.Model.Classifier);
+            var labels = LabelMapping.Between(stage.Dataset, stage.Model);
+            var qualitative = new HashSet<string>(stage.Ordered.Take(cfg.Qualitative), StringComparer.Ordinal);
+            var norm = new Normalization(stage.Model.Preprocessing.Mean, stage.Model.Preprocessing.Std);
+            progress?.StartStage(stage.Name, stage.Ids.Count);
+            log($"stage {stage.Name}: {stage.Ids.Count} items, layer {stage.Layer}, {plan.Methods.Count} methods, {plan.Metrics.Count} metrics; " +
+                $"model {stage.ModelId.Key[..12]}, dataset {stage.DatasetId.Key[..12]}");
+            var mapSource = new MapSource(sink, stage.ModelId.Key, stage.DatasetId.Key, stage.State, cfg.Seed);
+            for (int start = 0; start < stage.Ids.Count; start += cfg.BatchSize)
             {
-                var dataset = RunComponents.CreateDataset(dsEntry, _cfg.Seed);
-                var labels = LabelMapping.Between(dataset, model);
-                var ordered = dataset.ItemIds;
-                var ids = select?.Invoke(ordered) ?? ordered;
-                var qualitative = new HashSet<string>(ordered.Take(_cfg.Qualitative));
-                var done = sink.DoneUnits(model.Name, dataset.Name);
-                string methodSet = MethodSet;
-                string stage = $"{model.Name} × {dataset.Name}";
-                progress?.StartStage(stage, ids.Count);
-                _log($"stage {stage}: {ids.Count} items, layer {layer}, {_methods.Count} methods, {_metrics.Count} metrics");
-                for (int start = 0; start < ids.Count; start += _cfg.BatchSize)
+                cancel.ThrowIfCancellationRequested();
+                var batchIds = stage.Ids.Skip(start).Take(cfg.BatchSize).ToArray();
+                var needs = batchIds.Select(id => ItemNeeds.Of(id, stage.State, plan.MethodKeys, plan.MetricKeys,
+                    qualitative.Contains(id) ? m => !sink.HasQualitative(stage.Model.Name, stage.Dataset.Name, id, plan.Methods[m].Id, ResultRecord.CanonicalOptions(plan.Methods[m].Options)) : null))
+                    .Where(n => n.Any).ToList();
+                if (needs.Count == 0)
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    var batchIds = ids.Skip(start).Take(_cfg.BatchSize).ToArray();
-                    var keys = batchIds.Select(id => new UnitKey(model.Name, dataset.Name, id, methodSet)).ToArray();
-                    if (keys.All(k => done.Contains(k.Text)))
-                    {
-                        resumed += batchIds.Length;
-                        progress?.Advance(batchIds.Length);
-                        continue;
-                    }
-                    var items = new List<DatasetItem>();
-                    foreach (var id in batchIds)
-                    {
-                        try { items.Add(dataset.Load(id, model.Preprocessing)); }
-                        catch (ItemLoadException e)
-                        {
-                            skipped++;
-                            sink.RecordSkip(model.Name, dataset.Name, id, e.Message);
-                            _log($"skipped {dataset.Name}/{id}: {e.Message}");
-                        }
-                    }
-                    var batchRecords = new List<ResultRecord>();
-                    foreach (var group in items.GroupBy(i => (i.Geometry.InputHeight, i.Geometry.InputWidth)))
-                    {
-                        var (recs, constantMaps) = RunBatch(model, layer, dataset, labels, group.ToList(), qualitative, runDir);
-                        batchRecords.AddRange(recs);
-                        constant += constantMaps;
-                    }
-                    sink.Commit(batchRecords, keys);
-                    records += batchRecords.Count;
-                    computed += items.Count;
+                    resumed += batchIds.Length;
                     progress?.Advance(batchIds.Length);
+                    continue;
                 }
-                if (labels.UnmappedClasses.Count > 0)
-                    _log($"{dataset.Name} → {model.Name}: {labels.UnmappedClasses.Count} dataset classes have no model class and were skipped ({labels.SkippedUnits} units): {string.Join(", ", labels.UnmappedClasses)}");
-                progress?.EndStage();
+                var commit = new BatchCommit { ModelKey = stage.ModelId.Key, DatasetKey = stage.DatasetId.Key };
+                var output = new QualitativeOutput(sink, stage.Model.Name, stage.Dataset.Name, norm);
+                var items = new List<DatasetItem>();
+                foreach (var need in needs)
+                {
+                    try { items.Add(stage.Dataset.Load(need.ItemId, stage.Model.Preprocessing)); }
+                    catch (ItemLoadException e)
+                    {
+                        skipped++;
+                        commit.Skips.Add((need.ItemId, e.Message));
+                        log($"skipped {stage.Dataset.Name}/{need.ItemId}: {e.Message}");
+                    }
+                }
+                var needOf = needs.ToDictionary(n => n.ItemId, StringComparer.Ordinal);
+                using (var scope = torch.NewDisposeScope())
+                {
+                    foreach (var group in items.GroupBy(i => (i.Geometry.InputHeight, i.Geometry.InputWidth)))
+                        RunGroup(plan, stage, counter, labels, mapSource, group.ToList(), needOf, norm, commit, output);
+                    sink.Commit(commit);
+                    stage.State.Add(commit);
+                    output.Flush();
+                }
+                records += commit.Cells.Count;
+                computed += items.Count;
+                resumed += batchIds.Length - needs.Count;
+                progress?.Advance(batchIds.Length);
             }
+            if (labels.UnmappedClasses.Count > 0)
+                log($"{stage.Dataset.Name} → {stage.Model.Name}: {labels.UnmappedClasses.Count} dataset classes have no model class and were skipped ({labels.SkippedUnits} units): {string.Join(", ", labels.UnmappedClasses)}");
+            constant += mapSource.ConstantMaps;
+            maps += mapSource.MapsComputed;
+            forwarded += counter.ImagesForwarded;
+            backward += mapSource.ImagesBackward;
+            forwardTime += counter.ForwardTime;
+            progress?.EndStage();
         }
-        return new RunStats(computed, resumed, skipped, records, constant);
+        return new RunStats(computed, resumed, skipped, records, constant)
+        {
+            MapsComputed = maps, ImagesForwarded = forwarded, ImagesBackward = backward, ForwardTime = forwardTime,
+        };
     }
 
-    private (List<ResultRecord>, int) RunBatch(RunModel model, string layer, IDataset dataset, LabelMapping labels, List<DatasetItem> items, HashSet<string> qualitative, string runDir)
+    /// <summary>One group of same-size items: units, then per method its maps, metric cells and qualitative maps.</summary>
+    private static void RunGroup(RunPlan plan, PlannedStage stage, IClassifier model, LabelMapping labels, MapSource mapSource,
+        List<DatasetItem> items, IReadOnlyDictionary<string, ItemNeeds> needOf, Normalization norm, BatchCommit commit, QualitativeOutput output)
     {
-        using var scope = torch.NewDisposeScope();
-        var records = new List<ResultRecord>();
-        int constantMaps = 0;
-        var clf = model.Classifier;
         int h = items[0].Geometry.InputHeight, w = items[0].Geometry.InputWidth;
         var flat = new float[items.Count * 3 * h * w];
         for (int i = 0; i < items.Count; i++) Array.Copy(items[i].Input, 0, flat, (long)i * 3 * h * w, 3 * h * w);
-        var x = torch.tensor(flat, new long[] { items.Count, 3, h, w }).to(clf.Device);
-        Tensor logits;
-        using (torch.no_grad()) logits = clf.Forward(x);
-        var top1 = logits.argmax(1).cpu().data<long>().ToArray();
+        var x = torch.tensor(flat, new long[] { items.Count, 3, h, w }).to(model.Device);
 
-        // Evaluation units (METRICS.md "Which class"): predicted = one per image; ground truth = one per
-        // (image, class present), the class mapped into the model's label space.
-        var predRows = Enumerable.Range(0, items.Count).ToArray();
-        var predUnits = predRows.Select(i => new EvaluationUnit(items[i], top1[i], null, top1[i])).ToArray();
-        var gtRows = new List<int>();
-        var gtUnits = new List<EvaluationUnit>();
-        var logitsCpu = logits.cpu();
-        for (int i = 0; i < items.Count; i++)
-        {
-            foreach (int c in items[i].Labels)
-            {
-                long? target = labels.Target(c, logitsCpu[i]);
-                if (target is null) continue;
-                gtRows.Add(i);
-                gtUnits.Add(new EvaluationUnit(items[i], target.Value, c, top1[i]));
-            }
-        }
-        bool needPred = _metrics.Any(m => m.Target == TargetSelection.Predicted);
-        bool needGt = _metrics.Any(m => m.Target == TargetSelection.GroundTruth) && gtUnits.Count > 0;
-        var norm = new Normalization(model.Preprocessing.Mean, model.Preprocessing.Std);
+        var units = EvaluationUnits.Build(items, x, stage.State, model, labels);
+        commit.Units.AddRange(units.Fresh);
+        var evaluation = new MetricEvaluation(model, x, units, norm, stage.Dataset.ClassNames);
+        var needs = items.Select(i => needOf[i.Id]).ToArray();
 
-        foreach (var method in _methods)
+        for (int m = 0; m < plan.Methods.Count; m++)
         {
+            var method = plan.Methods[m];
+            string methodKey = plan.MethodKeys[m];
+            var wanted = new List<(int Row, long Target)>();
+            for (int row = 0; row < items.Count; row++)
+                foreach (long t in needs[row].MapTargets(m, units.Units[row], plan.Metrics))
+                    wanted.Add((row, t));
+            if (wanted.Count == 0) continue;
+            var maps = mapSource.Get(method, methodKey, stage.Layer, model, x, units, wanted, commit);
+
             string methodOptions = ResultRecord.CanonicalOptions(method.Options);
-            // Maps for the predicted targets; ground-truth units whose target equals the prediction reuse them.
-            Tensor? predMaps = null;
-            if (needPred || needGt)
+            for (int k = 0; k < plan.Metrics.Count; k++)
             {
-                var r = method.Explain(Request(clf, layer, x, top1));
-                predMaps = r.Maps;
-                constantMaps += r.ConstantMaps;
-            }
-            Tensor? gtMaps = null;
-            long[] gtTargets = gtUnits.Select(u => u.ModelTarget).ToArray();
-            if (needGt)
-            {
-                var reuse = gtUnits.Select((u, k) => u.ModelTarget == top1[gtRows[k]]).ToArray();
-                var missing = Enumerable.Range(0, gtUnits.Count).Where(k => !reuse[k]).ToArray();
-                var rows = new Tensor[gtUnits.Count];
-                for (int k = 0; k < gtUnits.Count; k++) if (reuse[k]) rows[k] = predMaps![gtRows[k]];
-                if (missing.Length > 0)
-                {
-                    var idx = torch.tensor(missing.Select(k => (long)gtRows[k]).ToArray(), device: clf.Device);
-                    var r = method.Explain(Request(clf, layer, x.index_select(0, idx), missing.Select(k => gtTargets[k]).ToArray()));
-                    constantMaps += r.ConstantMaps;
-                    for (int j = 0; j < missing.Length; j++) rows[missing[j]] = r.Maps[j];
-                }
-                gtMaps = torch.stack(rows);
-            }
-
-            foreach (var metric in _metrics)
-            {
-                bool gt = metric.Target == TargetSelection.GroundTruth;
-                if (gt && gtMaps is null) continue;
-                var units = gt ? (IReadOnlyList<EvaluationUnit>)gtUnits : predUnits;
-                var rowIdx = torch.tensor((gt ? gtRows.ToArray() : predRows).Select(r => (long)r).ToArray(), device: clf.Device);
-                var batch = new MetricBatch
-                {
-                    Model = clf,
-                    Inputs = x.index_select(0, rowIdx),
-                    Maps = gt ? gtMaps! : predMaps!,
-                    Units = units,
-                    CleanLogits = logits.index_select(0, rowIdx),
-                    Normalization = norm,
-                    DatasetClassNames = dataset.ClassNames,
-                };
+                var rows = Enumerable.Range(0, items.Count).Where(r => needs[r].Pairs.Contains((m, k))).ToArray();
+                if (rows.Length == 0) continue;
+                var metric = plan.Metrics[k];
                 string metricOptions = ResultRecord.CanonicalOptions(metric.Options);
-                foreach (var v in metric.Evaluate(batch))
-                    records.Add(new ResultRecord(model.Name, dataset.Name, v.ItemId, v.Target, v.DatasetClass, method.Id, methodOptions,
+                foreach (var v in evaluation.Evaluate(metric, rows, methodKey, maps))
+                    commit.Cells.Add(new JournalCell(stage.ModelId.Key, stage.DatasetId.Key, v.ItemId, v.Target, v.DatasetClass, method.Id, methodOptions, methodKey,
                         metric.Id, metricOptions, v.Value, v.Flagged, v.Curve));
+                foreach (int r in rows)
+                    commit.Marks.Add(new EvaluationMark(stage.ModelId.Key, stage.DatasetId.Key, items[r].Id, methodKey, plan.MetricKeys[k]));
             }
-
-            for (int i = 0; i < items.Count; i++)
-                if (qualitative.Contains(items[i].Id) && predMaps is not null)
-                    QualitativeMaps.Save(runDir, model.Name, dataset.Name, items[i], method, predMaps[i], x[i], norm);
+            for (int row = 0; row < items.Count; row++)
+                if (needs[row].QualitativeMethods.Contains(m))
+                    output.Add(items[row], method, maps[(row, units.Top1[row])], x[row]);
         }
-        return (records, constantMaps);
     }
-
-    private SaliencyRequest Request(IClassifier clf, string layer, Tensor x, long[] targets) => new()
-    {
-        Model = clf,
-        Input = x,
-        Targets = targets,
-        Layer = layer,
-        Seed = _cfg.Seed,
-    };
 }

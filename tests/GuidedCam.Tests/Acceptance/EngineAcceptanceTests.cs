@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using GuidedCam.Harness.Config;
+using GuidedCam.Harness.Models;
 using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Running;
 using Microsoft.Data.Sqlite;
@@ -114,7 +115,6 @@ public sealed class EngineAcceptanceTests : IDisposable
 
         AssertNoDuplicates(killed);
         AssertNoDuplicates(clean);
-        Assert.Single(ResultSetIds(killed));
         // Batches have fixed boundaries in the ordered item list, so the resumed run computed every value
         // on exactly the same batch as the uninterrupted one: equality is exact, not approximate.
         AssertSameResults(ReadRecords(clean), ReadRecords(killed), tolerance: 0);
@@ -261,40 +261,194 @@ public sealed class EngineAcceptanceTests : IDisposable
     }
 
     [Fact]
-    public void ProtocolChangeStartsANewResultSetAndKeepsTheOld()
+    public void ChangingOneMetricOptionComputesOnlyThatMetricAndKeepsTheOldCells()
     {
         TestSetup.Torch();
         string run = Path.Combine(_root, "run");
-        new Experiment { Config = Load("tol4.yaml", SmallConfig(tolerance: 4, qualitative: 0)), RunDir = run }.Execute();
+        var first = new Experiment { Config = Load("tol4.yaml", SmallConfig(tolerance: 4, qualitative: 0)), RunDir = run }.Execute();
+        Assert.Equal(24 * 3 * 2, first.Records); // 24 items × 3 methods × (deletion + pointing game), one class per synthetic image
         var old = ReadRecords(run);
-        new Experiment { Config = Load("tol1.yaml", SmallConfig(tolerance: 1, qualitative: 0)), RunDir = run }.Execute();
+        var second = new Experiment { Config = Load("tol1.yaml", SmallConfig(tolerance: 1, qualitative: 0)), RunDir = run }.Execute();
+        // Only the pointing game at tolerance 1 is new: 24 items × 3 methods cells, no map recomputed.
+        Assert.Equal(24 * 3, second.Records);
+        Assert.Equal(0, second.MapsComputed);
 
-        var sets = ResultSetIds(run);
-        Assert.Equal(2, sets.Count);
-        using var journal = ResultJournal.Open(ResultJournal.PathIn(run), create: false);
-        // The newest set is active: it holds the tolerance-1 pointing game only, none of the old values.
-        var current = journal.ReadAll().ToList();
-        var pgNew = current.Where(r => r.Metric == "pointing-game").ToList();
-        Assert.Equal(24 * 3, pgNew.Count); // 24 items × 3 methods, one class per synthetic image
-        Assert.All(pgNew, r => Assert.Contains("tolerance=1", r.MetricOptions));
+        // The report shows the latest config: tolerance 1, and deletion read from the journal.
+        var current = ReadRecords(run);
+        Assert.Equal(24 * 3 * 2, current.Count);
+        Assert.All(current.Where(r => r.Metric == "pointing-game"), r => Assert.Contains("tolerance=1", r.MetricOptions));
         Assert.DoesNotContain(current, r => r.MetricOptions.Contains("tolerance=4", StringComparison.Ordinal));
-        // The old set is still there, untouched.
-        journal.SelectResultSet(sets[0]);
-        AssertSameResults(old, journal.ReadAll().ToList(), tolerance: 0);
-        Assert.Contains(old, r => r.MetricOptions.Contains("tolerance=4", StringComparison.Ordinal));
+        // Deletion cells are the first run's, untouched.
+        AssertSameResults(old.Where(r => r.Metric == "deletion").ToList(), current.Where(r => r.Metric == "deletion").ToList(), tolerance: 0);
         AssertNoDuplicates(run);
-        journal.Dispose();
-
-        // The report follows the newest protocol only.
         ReportBuilder.Build(run);
         string summary = File.ReadAllText(Path.Combine(run, "summary.csv"));
         Assert.Contains("tolerance=1", summary);
         Assert.DoesNotContain("tolerance=4", summary);
+        // The tolerance-4 cells are still listed.
+        var list = RunCli("report", run, "--list");
+        Assert.True(list.Exit == 0, list.Text);
+        Assert.Contains("tolerance=4", list.Stdout);
+        Assert.Contains("tolerance=1", list.Stdout);
 
-        // Going back to the first protocol resumes its result set: nothing is recomputed, no third set appears.
+        // Going back to the first config computes nothing.
         var back = new Experiment { Config = Load("tol4.yaml", SmallConfig(tolerance: 4, qualitative: 0)), RunDir = run }.Execute();
-        Assert.Equal((0, 24), (back.ItemsComputed, back.ItemsResumed));
-        Assert.Equal(sets, ResultSetIds(run));
+        Assert.Equal((0, 24, 0), (back.ItemsComputed, back.ItemsResumed, back.Records));
+        AssertSameResults(old, ReadRecords(run), tolerance: 0);
+    }
+
+    /// <summary>
+    /// Four methods with both map kinds (raw low-resolution maps: gradcam, random; final maps: fullgrad,
+    /// center) and metrics with and without forwards; 16 items in two batches.
+    /// </summary>
+    private static string IncrementalConfig(string methods = "gradcam, random, fullgrad, center", string extraMetric = "") => $$"""
+        name: incremental
+        seed: 0
+        threads: 2
+        batch-size: 8
+        qualitative: 2
+        models: [{arch: builtin}]
+        datasets: [{kind: synthetic, count: 16, split: test}]
+        methods: [{{methods}}]
+        metrics:
+          - {id: deletion, step: 256}
+          - {id: pointing-game, tolerance: 4}
+          - average-drop
+        {{extraMetric}}
+        """;
+
+    [Fact]
+    public void AddingAMetricComputesNoMapNoForwardAndKeepsEveryEarlierValue()
+    {
+        TestSetup.Torch();
+        string run = Path.Combine(_root, "run");
+        var first = new Experiment { Config = Load("a.yaml", IncrementalConfig()), RunDir = run }.Execute();
+        Assert.True(first.MapsComputed >= 16 * 4, $"{first.MapsComputed} maps"); // 16 items × 4 methods, plus ground-truth maps where the top-1 is another class
+        ReportBuilder.Build(run);
+        var summaryBefore = File.ReadAllLines(Path.Combine(run, "summary.csv"));
+        var itemsBefore = File.ReadAllLines(Path.Combine(run, "items.csv"));
+
+        var withSparsity = Load("b.yaml", IncrementalConfig(extraMetric: "  - sparsity"));
+        using (var journal = ResultJournal.Open(ResultJournal.PathIn(run), create: false))
+        using (var plan = RunPlan.Build(withSparsity, new JournalSink(journal, run)))
+        {
+            var counts = Assert.Single(plan.Stages).Counts;
+            Assert.Equal(0, counts.MapsToCompute);
+            Assert.Equal(16 * 4, counts.CellsToCompute); // one sparsity cell per item and method
+            Assert.Equal(0, counts.Forwards);
+            Assert.False(counts.CellsAtLeast); // units are stored: counted exactly
+        }
+        var second = new Experiment { Config = withSparsity, RunDir = run }.Execute();
+        Assert.Equal(0, second.MapsComputed);
+        Assert.Equal(0, second.ImagesForwarded); // maps come from the store, clean logits from the units
+        Assert.Equal(16 * 4, second.Records);
+        string log = File.ReadAllText(Path.Combine(run, "run.log"));
+        Assert.Contains("total: 64 cells to compute, 0 maps to compute", log);
+        Assert.Contains("0 maps computed", log);
+
+        ReportBuilder.Build(run);
+        var summaryAfter = File.ReadAllLines(Path.Combine(run, "summary.csv"));
+        var itemsAfter = File.ReadAllLines(Path.Combine(run, "items.csv"));
+        // Every earlier line is still there byte for byte; the new ones are sparsity's.
+        Assert.Empty(summaryBefore.Except(summaryAfter));
+        Assert.All(summaryAfter.Except(summaryBefore), l => Assert.Contains(",sparsity,", l));
+        Assert.Equal(4, summaryAfter.Length - summaryBefore.Length);
+        Assert.Empty(itemsBefore.Except(itemsAfter));
+
+        // Identical cells agree: sparsity read from stored maps equals sparsity computed from fresh maps.
+        string fresh = Path.Combine(_root, "fresh");
+        new Experiment { Config = withSparsity, RunDir = fresh }.Execute();
+        AssertSameResults(ReadRecords(fresh), ReadRecords(run), tolerance: 0);
+    }
+
+    [Fact]
+    public void AddingAMethodComputesOnlyItsMapsAndCellsAndRemovingOneComputesNothing()
+    {
+        TestSetup.Torch();
+        string run = Path.Combine(_root, "run");
+        new Experiment { Config = Load("two.yaml", IncrementalConfig(methods: "gradcam, center")), RunDir = run }.Execute();
+        var before = ReadRecords(run);
+
+        var added = new Experiment { Config = Load("three.yaml", IncrementalConfig(methods: "gradcam, center, random")), RunDir = run }.Execute();
+        Assert.Equal(16, added.MapsComputed); // random's maps only
+        Assert.Equal(16 * 3, added.Records); // random × 3 metrics
+        var after = ReadRecords(run);
+        AssertSameResults(before, after.Where(r => r.Method != "random").ToList(), tolerance: 0);
+        Assert.Equal(16 * 3, after.Count(r => r.Method == "random"));
+
+        var removed = new Experiment { Config = Load("one.yaml", IncrementalConfig(methods: "gradcam")), RunDir = run }.Execute();
+        Assert.Equal((0, 0, 0), (removed.Records, removed.MapsComputed, removed.ItemsComputed));
+        ReportBuilder.Build(run);
+        var shown = ReadRecords(run);
+        Assert.Equal(16 * 3, shown.Count);
+        Assert.All(shown, r => Assert.Equal("gradcam", r.Method));
+        Assert.DoesNotContain("center", File.ReadAllText(Path.Combine(run, "summary.csv")));
+
+        // Another view of the same journal, written beside the run's own report.
+        var view = RunCli("report", run, "--config", Path.Combine(_root, "three.yaml"));
+        Assert.True(view.Exit == 0, view.Text);
+        string other = File.ReadAllText(Path.Combine(run, "views", "incremental", "summary.csv"));
+        Assert.Contains(",random,", other);
+        Assert.Contains(",center,", other);
+    }
+
+    [Fact]
+    public void ValidateOnAFinishedRunFolderPlansNothingAndLoadsTheModelOnce()
+    {
+        TestSetup.Torch();
+        string config = WriteConfig("inc.yaml", IncrementalConfig(methods: "gradcam, center"));
+        string run = Path.Combine(_root, "run");
+        int loads = 0;
+        ModelLoader.Builtins["counted-builtin"] = (spec, device) =>
+        {
+            Interlocked.Increment(ref loads);
+            return ModelLoader.Builtins[BuiltinModel.Arch](spec, device);
+        };
+        try
+        {
+            var counted = Load("counted.yaml", IncrementalConfig(methods: "gradcam, center").Replace("arch: builtin", "arch: counted-builtin"));
+            new Experiment { Config = counted, RunDir = run }.Execute();
+            Assert.Equal(1, loads); // validation and the run share the plan's model
+            using var journal = ResultJournal.Open(ResultJournal.PathIn(run), create: false);
+            using var plan = RunPlan.Build(counted, new JournalSink(journal, run));
+            Assert.Equal(2, loads);
+            Assert.Equal((0L, 0L, 0L), (plan.CellsToCompute, plan.MapsToCompute, plan.Stages[0].Counts.Forwards));
+        }
+        finally
+        {
+            ModelLoader.Builtins.Remove("counted-builtin");
+        }
+        new Experiment { Config = ConfigLoader.Load(config), RunDir = run }.Execute();
+        var validate = RunCli("validate", config, "--out", run);
+        Assert.True(validate.Exit == 0, validate.Text);
+        Assert.Contains("total: 0 cells to compute, 0 maps to compute", validate.Stdout);
+    }
+
+    [Fact]
+    public void AJournalOfTheEarlierFormatIsNamedInOneLineAndLeftAlone()
+    {
+        string run = Path.Combine(_root, "old");
+        Directory.CreateDirectory(run);
+        string path = ResultJournal.PathIn(run);
+        using (var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "CREATE TABLE schema_info(version INTEGER NOT NULL); INSERT INTO schema_info VALUES (1); CREATE TABLE result_sets(id INTEGER PRIMARY KEY);";
+            cmd.ExecuteNonQuery();
+        }
+        byte[] before = File.ReadAllBytes(path);
+        string config = WriteConfig("tiny.yaml", IncrementalConfig(methods: "center"));
+        foreach (var args in new[] { new[] { "run", config, "--out", run }, new[] { "report", run }, new[] { "validate", config, "--out", run } })
+        {
+            var r = RunCli(args);
+            Assert.True(r.Exit == 2, r.Text);
+            Assert.Contains("earlier result-set format", r.Stderr);
+            Assert.Single(r.Stderr.Trim().Split('\n'));
+            Assert.DoesNotContain("   at ", r.Stderr + r.Stdout);
+        }
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.False(File.Exists(Path.Combine(run, "config.yaml")));
     }
 
     [Fact]
@@ -387,7 +541,7 @@ public sealed class EngineAcceptanceTests : IDisposable
         return new CliResult(child.Process.ExitCode, stdout.ToString(), stderr.ToString());
     }
 
-    /// <summary>Finished units in a run folder's journal, read-only (the run may be writing it); 0 before the journal exists.</summary>
+    /// <summary>Items whose batch is committed in a run folder's journal, read-only (the run may be writing it); 0 before the journal exists.</summary>
     private static long CommittedUnits(string runDir)
     {
         string path = ResultJournal.PathIn(runDir);
@@ -396,7 +550,7 @@ public sealed class EngineAcceptanceTests : IDisposable
         {
             using var db = ReadOnly(path);
             using var cmd = db.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM done_units;";
+            cmd.CommandText = "SELECT COUNT(*) FROM units;";
             return (long)cmd.ExecuteScalar()!;
         }
         catch (SqliteException)
@@ -412,25 +566,15 @@ public sealed class EngineAcceptanceTests : IDisposable
         return db;
     }
 
-    private static List<long> ResultSetIds(string runDir)
-    {
-        using var db = ReadOnly(ResultJournal.PathIn(runDir));
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT id FROM result_sets ORDER BY id;";
-        using var r = cmd.ExecuteReader();
-        var ids = new List<long>();
-        while (r.Read()) ids.Add(r.GetInt64(0));
-        return ids;
-    }
-
     /// <summary>Counts rows per record key and per unit key over the whole journal: none may appear twice.</summary>
     private static void AssertNoDuplicates(string runDir)
     {
         using var db = ReadOnly(ResultJournal.PathIn(runDir));
         foreach (var (table, key) in new[]
         {
-            ("results", "result_set, model, dataset, item_id, target, method, method_options, metric, metric_options"),
-            ("done_units", "result_set, unit_key"),
+            ("cells", "model_key, dataset_key, item_id, target, method_key, metric_key"),
+            ("marks", "model_key, dataset_key, item_id, method_key, metric_key"),
+            ("maps", "model_key, dataset_key, item_id, target, method_key"),
         })
         {
             using var cmd = db.CreateCommand();
@@ -439,10 +583,12 @@ public sealed class EngineAcceptanceTests : IDisposable
         }
     }
 
+    /// <summary>The cells of the folder's latest view (what `report` shows).</summary>
     private static List<ResultRecord> ReadRecords(string runDir)
     {
         using var j = ResultJournal.Open(ResultJournal.PathIn(runDir), create: false);
-        return j.ReadAll().ToList();
+        var run = j.LatestRun!;
+        return j.ReadView(run.View, run.Shard);
     }
 
     private static (string, string, string, long, string, string, string, string) Key(ResultRecord r) =>

@@ -69,12 +69,12 @@ public class ScoreCommandAcceptanceTests(ITestOutputHelper output)
         Assert.Contains("needs the ground-truth boxes", error);
         Assert.Single(error.Trim().Split('\n'));
 
-        // The whole input as the box: the maximum is inside (hit = 1) and all the energy is inside (1).
+        // The whole input as the box: the maximum is inside (hit: 100 %) and all the energy is inside (100 %).
         (code, error) = Cli(args.Concat(new[] { "--boxes", "0,0,224,224" }).ToArray());
         Assert.True(code == 0, error);
         var rows = File.ReadAllLines(Path.Combine(dir, "out", "scores.csv"));
         Assert.Equal(3, rows.Length);
-        Assert.All(rows.Skip(1), r => Assert.Equal(1.0, double.Parse(r.Split(',')[^1], CultureInfo.InvariantCulture), 9));
+        Assert.All(rows.Skip(1), r => Assert.Equal(100.0, double.Parse(r.Split(',')[^1], CultureInfo.InvariantCulture), 9));
         Directory.Delete(dir, recursive: true);
     }
 
@@ -85,7 +85,10 @@ public class ScoreCommandAcceptanceTests(ITestOutputHelper output)
         string dir = TempDir();
         string input = Path.Combine(Case, "input.npy");
         string map = Path.Combine(Case, "target-537", "gradcam.npy");
-        string lowres = Path.Combine(Case, "target-537", "gradcam.lowres.npy");
+        string small = Path.Combine(dir, "small.npy");
+        GuidedCam.Core.Npy.WriteFloat32(small, new float[100], new long[] { 10, 10 });
+        string outOfRange = Path.Combine(dir, "raw.npy");
+        GuidedCam.Core.Npy.WriteFloat32(outOfRange, Enumerable.Repeat(2f, 224 * 224).ToArray(), new long[] { 224, 224 });
         string Run(string expected, params string[] extra)
         {
             var baseArgs = new Dictionary<string, string>
@@ -100,7 +103,8 @@ public class ScoreCommandAcceptanceTests(ITestOutputHelper output)
             Assert.Contains(expected, error);
             return error;
         }
-        output.WriteLine(Run("the map is 13×13 but the input", "--map", lowres));
+        output.WriteLine(Run("the map is 10×10 but the input", "--map", small));
+        output.WriteLine(Run("map values must be in [0, 1]", "--map", outOfRange));
         output.WriteLine(Run("--target must be top1 or a class index in 0..999", "--target", "1000"));
         output.WriteLine(Run("expected a tensor N×3×H×W", "--input", map));
         output.WriteLine(Run("unknown metric 'roads'", "--metrics", "road,roads"));

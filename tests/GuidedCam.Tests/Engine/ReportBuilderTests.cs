@@ -20,8 +20,10 @@ public class ReportBuilderTests : IDisposable
         EngineFixtures.RunShard(run, null, ids);
         using (var j = ResultJournal.Open(ResultJournal.PathIn(run)))
         {
-            j.BeginResultSet(EngineFixtures.Metadata());
-            j.RecordSkip("resnet18", "toy", "broken.jpg", "not an image");
+            j.BeginRun(EngineFixtures.Metadata(), EngineFixtures.View(ids.Append("broken.jpg").ToList()));
+            var skip = new BatchCommit { ModelKey = EngineFixtures.ModelKey, DatasetKey = EngineFixtures.DatasetKey };
+            skip.Skips.Add(("broken.jpg", "not an image"));
+            j.Commit(skip);
         }
         for (int k = 0; k < mapItems; k++)
         {

@@ -11,109 +11,145 @@ public class ResultJournalTests : IDisposable
     public ResultJournalTests() => FakeMetrics.Register();
 
     [Fact]
-    public void Commit_then_reopen_returns_the_same_records_and_markers()
+    public void Commit_then_reopen_returns_the_same_cells_units_maps_and_marks()
     {
         string dir = EngineFixtures.TempDir("journal");
-        var records = EngineFixtures.UnitRecords("img_0001", 1).ToList();
+        var items = EngineFixtures.ItemIds(2);
+        var batch = EngineFixtures.ItemBatch(items[1], 1);
         // A NaN value and a null dataset class must survive the round trip (SQLite stores NaN as NULL).
-        records.Add(new ResultRecord("resnet18", "toy", "img_0001", 1, null, "gradcam", "", "test-extra", "", double.NaN, true, null));
+        batch.Cells.Add(new JournalCell(EngineFixtures.ModelKey, EngineFixtures.DatasetKey, items[1], 1, null, "gradcam", "", "gradcam", FakeMetrics.Mean, "step=1;x=1", double.NaN, true, null));
+        batch.Units.Add(new ItemUnits(items[1], 3, new[] { 0.5f, -1.25f, 7f, 9.5f }, new[] { new GroundTruthUnit(2, 3), new GroundTruthUnit(4, 0) }));
+        float[] raw = { 0.1f, -0.2f, 0.3f, 0.4f, 0.5f, 0.6f };
+        batch.Maps.Add(StoredMap.FromRaw(items[1], 3, "gradcam", raw, 2, 3, 8, 12));
+        float[] final = Enumerable.Range(0, 64).Select(i => i / 63f).ToArray();
+        batch.Maps.Add(StoredMap.FromFinal(items[1], 3, "center", final, 8, 8));
         using (var j = ResultJournal.Open(ResultJournal.PathIn(dir)))
         {
-            j.BeginResultSet(EngineFixtures.Metadata());
-            j.Commit(records, EngineFixtures.Unit("img_0001"));
+            j.BeginRun(EngineFixtures.Metadata(), EngineFixtures.View(items));
+            j.Commit(batch);
             j.SetMetadata("started_by", "test");
         }
         using (var j = ResultJournal.Open(ResultJournal.PathIn(dir), create: false))
         {
-            var back = j.ReadAll().ToList();
-            Assert.Equal(records.Count, back.Count);
-            foreach (var r in records)
+            var back = j.ReadAllCells().ToList();
+            Assert.Equal(batch.Cells.Count, back.Count);
+            foreach (var c in batch.Cells)
             {
-                var b = back.Single(x => x.Method == r.Method && x.Metric == r.Metric);
-                Assert.Equal(r with { Curve = null, Value = 0 }, b with { Curve = null, Value = 0 });
-                Assert.Equal(r.Value, b.Value); // NaN equals NaN under double.Equals
-                Assert.Equal(r.Curve, b.Curve);
+                var b = back.Single(x => x.MethodKey == c.MethodKey && x.MetricKey == c.MetricKey);
+                Assert.Equal(c with { Curve = null, Value = 0 }, b with { Curve = null, Value = 0 });
+                Assert.Equal(c.Value, b.Value); // NaN equals NaN under double.Equals
+                Assert.Equal(c.Curve, b.Curve);
             }
-            Assert.True(j.IsDone(EngineFixtures.Unit("img_0001")));
-            Assert.False(j.IsDone(EngineFixtures.Unit("img_0002")));
-            Assert.Equal(new[] { EngineFixtures.Unit("img_0001").Text }, j.DoneUnits("resnet18", "toy"));
-            Assert.Empty(j.DoneUnits("vgg16", "toy"));
+            var units = j.ReadUnits(EngineFixtures.ModelKey, EngineFixtures.DatasetKey);
+            var u = Assert.Single(units.Values);
+            Assert.Equal((items[1], 3L), (u.ItemId, u.Top1));
+            Assert.Equal(new[] { 0.5f, -1.25f, 7f, 9.5f }, u.Logits);
+            Assert.Equal(new[] { new GroundTruthUnit(2, 3), new GroundTruthUnit(4, 0) }, u.GroundTruth);
+            Assert.Equal(new HashSet<(string, long, string)> { (items[1], 3, "gradcam"), (items[1], 3, "center") }, j.ReadMapIndex(EngineFixtures.ModelKey, EngineFixtures.DatasetKey));
+            var rawBack = Assert.Single(j.ReadMaps(EngineFixtures.ModelKey, EngineFixtures.DatasetKey, "gradcam", items));
+            Assert.Equal((StoredMapKind.Raw, 2, 3, 8, 12), (rawBack.Kind, rawBack.Rows, rawBack.Cols, rawBack.InputHeight, rawBack.InputWidth));
+            Assert.Equal(raw, rawBack.Values());
+            var finalBack = Assert.Single(j.ReadMaps(EngineFixtures.ModelKey, EngineFixtures.DatasetKey, "center", items));
+            Assert.Equal(final, finalBack.Values()); // lossless
+            Assert.Equal(4, j.ReadMarks(EngineFixtures.ModelKey, EngineFixtures.DatasetKey).Count);
+            Assert.Empty(j.ReadMarks("another-model", EngineFixtures.DatasetKey));
             Assert.Equal("test", j.GetMetadata("started_by"));
-            Assert.Equal(EngineFixtures.ConfigYaml, j.Active!.ConfigYaml);
+            Assert.Equal(EngineFixtures.ConfigYaml, j.LatestRun!.ConfigYaml);
+            // The view selects the fixture's two metrics only: the extra option set stays in the journal, outside the view.
+            Assert.Equal(4, j.ReadView(j.LatestRun.View).Count);
         }
     }
 
     [Fact]
-    public void Recommitting_a_unit_never_duplicates_records()
+    public void Recommitting_a_batch_never_duplicates_or_rewrites_cells()
     {
         string dir = EngineFixtures.TempDir("journal-dup");
         using var j = ResultJournal.Open(ResultJournal.PathIn(dir));
-        j.BeginResultSet(EngineFixtures.Metadata());
-        var recs = EngineFixtures.UnitRecords("a", 0);
-        j.Commit(recs, EngineFixtures.Unit("a"));
-        j.Commit(recs, EngineFixtures.Unit("a"));
+        j.BeginRun(EngineFixtures.Metadata(), EngineFixtures.View(new[] { "a" }));
+        j.Commit(EngineFixtures.ItemBatch("a", 0));
+        j.Commit(EngineFixtures.ItemBatch("a", 0));
         // A re-run after a crash may produce a slightly different value: the first committed one stays.
-        j.Commit(recs.Select(r => r with { Value = -1 }).ToList(), EngineFixtures.Unit("a"));
-        Assert.Equal((recs.Count, 1L), j.Counts());
-        Assert.DoesNotContain(j.ReadAll(), r => r.Value == -1);
+        var again = EngineFixtures.ItemBatch("a", 0);
+        var changed = again.Cells.Select(c => c with { Value = -1 }).ToList();
+        again.Cells.Clear();
+        again.Cells.AddRange(changed);
+        j.Commit(again);
+        Assert.Equal((4L, 4L), (j.Counts().Cells, j.Counts().Marks));
+        Assert.DoesNotContain(j.ReadAllCells(), r => r.Value == -1);
     }
 
     [Fact]
-    public void A_different_protocol_starts_a_new_result_set_and_the_old_one_resumes_intact()
+    public void Views_select_cells_and_a_later_run_deletes_nothing()
     {
-        string dir = EngineFixtures.TempDir("journal-sets");
-        var first = EngineFixtures.Metadata();
-        var second = EngineFixtures.Metadata(fingerprint: "another-protocol");
-        using (var j = ResultJournal.Open(ResultJournal.PathIn(dir)))
+        string dir = EngineFixtures.TempDir("journal-views");
+        var items = EngineFixtures.ItemIds(4);
+        EngineFixtures.RunShard(dir, null, items);
+        using var j = ResultJournal.Open(ResultJournal.PathIn(dir));
+        // A second config with one method, two items and another name for the model: a smaller view.
+        var small = EngineFixtures.View(items.Take(2).ToList()) with
         {
-            j.BeginResultSet(first);
-            j.Commit(EngineFixtures.UnitRecords("a", 0), EngineFixtures.Unit("a"));
-        }
-        using (var j = ResultJournal.Open(ResultJournal.PathIn(dir)))
-        {
-            Assert.NotNull(j.Find(first.ProtocolFingerprint));
-            Assert.Null(j.Find(second.ProtocolFingerprint));
-            j.BeginResultSet(second);
-            Assert.Empty(j.ReadAll());
-            Assert.False(j.IsDone(EngineFixtures.Unit("a")));
-            j.Commit(EngineFixtures.UnitRecords("b", 1), EngineFixtures.Unit("b"));
-        }
-        using (var j = ResultJournal.Open(ResultJournal.PathIn(dir)))
-        {
-            Assert.Equal(2, j.ResultSets.Count);
-            // After reopening, the active set is the one opened last.
-            Assert.Equal(second.ProtocolFingerprint, j.Active!.ProtocolFingerprint);
-            j.BeginResultSet(first);
-            Assert.True(j.IsDone(EngineFixtures.Unit("a")));
-            Assert.All(j.ReadAll(), r => Assert.Equal("a", r.ItemId));
-        }
+            Models = new[] { new ViewEntry("my-resnet", EngineFixtures.ModelKey) },
+            Methods = new[] { new ViewComponent("gradcam", "", "gradcam") },
+        };
+        j.BeginRun(EngineFixtures.Metadata(config: "another"), small);
+        var shown = j.ReadView(j.LatestRun!.View);
+        Assert.Equal(2 * 1 * 2, shown.Count); // 2 items × 1 method × 2 metrics
+        Assert.All(shown, r => Assert.Equal("my-resnet", r.Model));
+        Assert.Equal(4 * 2 * 2, j.Counts().Cells); // everything is still there
+        Assert.Equal(2, j.Runs.Count);
+        Assert.Equal(16, j.ReadView(j.Runs[0].View).Count);
     }
 
     [Fact]
-    public void Writing_needs_a_result_set_and_a_folder_keeps_its_shard()
+    public void A_folder_keeps_its_shard_and_a_missing_journal_is_named()
     {
         string dir = EngineFixtures.TempDir("journal-guard");
         using var j = ResultJournal.Open(ResultJournal.PathIn(dir));
-        var e = Assert.Throws<InvalidOperationException>(() => j.Commit(EngineFixtures.UnitRecords("a", 0), EngineFixtures.Unit("a")));
-        Assert.Contains("BeginResultSet", e.Message);
-        j.BeginResultSet(EngineFixtures.Metadata(new Shard(0, 2)));
-        var e2 = Assert.Throws<ArgumentException>(() => j.BeginResultSet(EngineFixtures.Metadata(new Shard(1, 2))));
+        j.BeginRun(EngineFixtures.Metadata(new Shard(0, 2)), EngineFixtures.View(new[] { "a" }));
+        var e2 = Assert.Throws<ArgumentException>(() => j.BeginRun(EngineFixtures.Metadata(new Shard(1, 2)), EngineFixtures.View(new[] { "a" })));
         Assert.Contains("0/2", e2.Message);
         Assert.Throws<FileNotFoundException>(() => ResultJournal.Open(Path.Combine(dir, "nowhere", "journal.sqlite"), create: false));
     }
 
     [Fact]
-    public void A_failing_commit_leaves_neither_records_nor_marker()
+    public void A_journal_of_the_earlier_result_set_format_is_refused_in_one_line_and_left_untouched()
+    {
+        string dir = EngineFixtures.TempDir("journal-v1");
+        string path = ResultJournal.PathIn(dir);
+        // The schema-1 layout as the previous guidedcam wrote it (result sets, done units).
+        using (var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = """
+                CREATE TABLE schema_info(version INTEGER NOT NULL); INSERT INTO schema_info VALUES (1);
+                CREATE TABLE result_sets(id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL UNIQUE);
+                INSERT INTO result_sets(fingerprint) VALUES ('abc');
+                """;
+            cmd.ExecuteNonQuery();
+        }
+        byte[] before = File.ReadAllBytes(path);
+        var e = Assert.Throws<InvalidDataException>(() => ResultJournal.Open(path));
+        Assert.Contains("earlier result-set format", e.Message);
+        Assert.Contains(path, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.False(File.Exists(path + "-wal") && new FileInfo(path + "-wal").Length > 0);
+    }
+
+    [Fact]
+    public void A_failing_commit_leaves_nothing_of_the_batch()
     {
         string dir = EngineFixtures.TempDir("journal-atomic");
         using var j = ResultJournal.Open(ResultJournal.PathIn(dir));
-        j.BeginResultSet(EngineFixtures.Metadata());
-        var recs = EngineFixtures.UnitRecords("a", 0).ToList();
-        // The last record has a null model: its insert fails after the first four were written in the same transaction.
-        recs.Add(recs[0] with { Model = null!, Metric = "other" });
-        Assert.ThrowsAny<Exception>(() => j.Commit(recs, EngineFixtures.Unit("a")));
-        Assert.Equal((0L, 0L), j.Counts());
-        Assert.False(j.IsDone(EngineFixtures.Unit("a")));
+        j.BeginRun(EngineFixtures.Metadata(), EngineFixtures.View(new[] { "a" }));
+        var batch = EngineFixtures.ItemBatch("a", 0);
+        batch.Units.Add(new ItemUnits("a", 1, new[] { 1f }, Array.Empty<GroundTruthUnit>()));
+        // The last mark is missing: writing it fails after the units, cells and other marks were written in the same transaction.
+        batch.Marks.Add(null!);
+        Assert.ThrowsAny<Exception>(() => j.Commit(batch));
+        var c = j.Counts();
+        Assert.Equal((0L, 0L, 0L), (c.Cells, c.Marks, c.Units));
     }
 
     [Fact]
@@ -126,11 +162,9 @@ public class ResultJournalTests : IDisposable
         string path = ResultJournal.PathIn(dir);
         using (var j = ResultJournal.Open(path))
         {
-            j.BeginResultSet(EngineFixtures.Metadata());
-            j.Commit(EngineFixtures.UnitRecords("done", 0), EngineFixtures.Unit("done"));
+            j.BeginRun(EngineFixtures.Metadata(), EngineFixtures.View(new[] { "done" }));
+            j.Commit(EngineFixtures.ItemBatch("done", 0));
         }
-        long setId;
-        using (var j = ResultJournal.Open(path)) setId = j.Active!.Id;
 
         using var writer = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         writer.Open();
@@ -141,10 +175,9 @@ public class ResultJournalTests : IDisposable
         {
             cmd.Transaction = tx;
             cmd.CommandText = """
-                INSERT INTO results(result_set, model, dataset, item_id, target, dataset_class, method, method_options, metric, metric_options, value, flagged, curve)
-                VALUES ($s, 'resnet18', 'toy', $item, 0, NULL, 'gradcam', '', 'test-item-mean', '', 1.0, 0, $curve);
+                INSERT INTO cells(model_key, dataset_key, item_id, target, dataset_class, method, method_options, method_key, metric, metric_options, metric_key, value, flagged, curve)
+                VALUES ('model-resnet18-key', 'dataset-toy-key', $item, 0, NULL, 'gradcam', '', 'gradcam', 'test-item-mean', 'step=1', 'test-item-mean[step=1]', 1.0, 0, $curve);
                 """;
-            cmd.Parameters.AddWithValue("$s", setId);
             var item = cmd.Parameters.Add("$item", SqliteType.Text);
             cmd.Parameters.AddWithValue("$curve", new byte[8 * 1024]);
             for (int i = 0; i < 400; i++) { item.Value = $"half-{i}"; cmd.ExecuteNonQuery(); }
@@ -160,11 +193,10 @@ public class ResultJournalTests : IDisposable
         tx.Dispose();
 
         using var reopened = ResultJournal.Open(crashPath);
-        reopened.BeginResultSet(EngineFixtures.Metadata());
-        var all = reopened.ReadAll().ToList();
-        Assert.Equal(EngineFixtures.UnitRecords("done", 0).Count, all.Count);
+        var all = reopened.ReadAllCells().ToList();
+        Assert.Equal(EngineFixtures.ItemCells("done", 0).Count, all.Count);
         Assert.All(all, r => Assert.Equal("done", r.ItemId));
-        Assert.True(reopened.IsDone(EngineFixtures.Unit("done")));
+        Assert.Equal(4, reopened.ReadMarks(EngineFixtures.ModelKey, EngineFixtures.DatasetKey).Count);
         using var check = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = crashPath, Pooling = false }.ToString());
         check.Open();
         using var ic = check.CreateCommand();
@@ -177,10 +209,14 @@ public class ResultJournalTests : IDisposable
     {
         string dir = EngineFixtures.TempDir("journal-skip");
         using var j = ResultJournal.Open(ResultJournal.PathIn(dir));
-        j.BeginResultSet(EngineFixtures.Metadata());
-        j.RecordSkip("resnet18", "toy", "broken.jpg", "truncated JPEG");
-        j.RecordSkip("resnet18", "toy", "broken.jpg", "truncated JPEG again");
-        var s = Assert.Single(j.Skipped());
+        j.BeginRun(EngineFixtures.Metadata(), EngineFixtures.View(new[] { "broken.jpg" }));
+        var first = new BatchCommit { ModelKey = EngineFixtures.ModelKey, DatasetKey = EngineFixtures.DatasetKey };
+        first.Skips.Add(("broken.jpg", "truncated JPEG"));
+        j.Commit(first);
+        var second = new BatchCommit { ModelKey = EngineFixtures.ModelKey, DatasetKey = EngineFixtures.DatasetKey };
+        second.Skips.Add(("broken.jpg", "truncated JPEG again"));
+        j.Commit(second);
+        var s = Assert.Single(j.ReadSkippedItems(j.LatestRun!.View));
         Assert.Equal(new SkippedItem("resnet18", "toy", "broken.jpg", "truncated JPEG"), s);
     }
 }

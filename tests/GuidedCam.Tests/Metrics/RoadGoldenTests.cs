@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using GuidedCam.Core;
 using GuidedCam.Metrics;
 using GuidedCam.Tests.Models;
@@ -13,7 +12,9 @@ namespace GuidedCam.Tests.Metrics;
 /// <summary>
 /// ROAD against pytorch-grad-cam 1.5.5 (../shared/golden/road-squeezenet1.1-dog, README there):
 /// SqueezeNet 1.1 (shared ONNX), the dog input, target 537, the golden gradcam / guidedcam / eigencam
-/// maps, noise 0. Tolerance 1e-3 absolute for imputed tensors and scores (the golden README's).
+/// maps, noise 0. Tolerance 1e-3 absolute for imputed tensors and scores (the golden README's). To keep
+/// the suite short the per-percentile test here takes p = 20, 50, 80 of gradcam and eigencam; the
+/// nine-percentile summaries are checked from the command line on guidedcam (ScoreCommandAcceptanceTests).
 /// </summary>
 public sealed class RoadGoldenTests(SqueezeNetOnnxFixture fixture, ITestOutputHelper output) : IClassFixture<SqueezeNetOnnxFixture>
 {
@@ -49,7 +50,7 @@ public sealed class RoadGoldenTests(SqueezeNetOnnxFixture fixture, ITestOutputHe
     }
 
     [Fact]
-    public void PerPercentileScoresAndSummariesMatchTheReference()
+    public void PerPercentileScoresMatchTheReference()
     {
         using var scope = torch.NewDisposeScope();
         var item = MetricFixtures.Item("dog", 224, 224, new float[224 * 224]);
@@ -63,38 +64,28 @@ public sealed class RoadGoldenTests(SqueezeNetOnnxFixture fixture, ITestOutputHe
             Model = fixture.Model, Inputs = inputs, Maps = maps, Units = units, CleanLogits = logits,
             Normalization = Normalization.ImageNet,
         };
+        int[] percentiles = { 20, 50, 80 };
+        var opts = (string output) => new Dictionary<string, string> { ["noise"] = "0", ["output"] = output, ["percentiles"] = "20,50,80" };
         var watch = Stopwatch.StartNew();
-        var opts = (string output) => new Dictionary<string, string> { ["noise"] = "0", ["output"] = output };
         var morf = new RoadMetric(opts("morf")).Evaluate(batch);
-        output.WriteLine($"{Methods.Length} units × 18 imputations and forwards: {watch.Elapsed.TotalSeconds:F1} s");
+        // Same batch: lerf and combined read the curves computed for morf.
         var lerf = new RoadMetric(opts("lerf")).Evaluate(batch);
         var combined = new RoadMetric(opts("combined")).Evaluate(batch);
+        output.WriteLine($"{Methods.Length} units × {2 * percentiles.Length} imputations and forwards: {watch.Elapsed.TotalSeconds:F1} s");
 
         // road.csv: target, method, percentile, morf, lerf.
         var rows = File.ReadAllLines(Path.Combine(Road, "road.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
-        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(Road, "road-summary.json")));
         double worst = 0;
         for (int m = 0; m < Methods.Length; m++)
-        {
-            var mine = rows.Where(r => r[1] == Methods[m]).ToArray();
-            Assert.Equal(9, mine.Length);
-            for (int j = 0; j < 9; j++)
+            for (int j = 0; j < percentiles.Length; j++)
             {
-                Assert.Equal((j + 1) * 10, int.Parse(mine[j][2], CultureInfo.InvariantCulture));
-                double refMorf = double.Parse(mine[j][3], CultureInfo.InvariantCulture), refLerf = double.Parse(mine[j][4], CultureInfo.InvariantCulture);
+                var row = rows.Single(r => r[1] == Methods[m] && r[2] == percentiles[j].ToString(CultureInfo.InvariantCulture));
+                double refMorf = double.Parse(row[3], CultureInfo.InvariantCulture), refLerf = double.Parse(row[4], CultureInfo.InvariantCulture);
                 worst = Math.Max(worst, Math.Max(Math.Abs(morf[m].Curve![j] - refMorf), Math.Abs(lerf[m].Curve![j] - refLerf)));
-                Assert.True(Math.Abs(morf[m].Curve![j] - refMorf) <= 1e-3, $"{Methods[m]} MoRF p{(j + 1) * 10}: {morf[m].Curve![j]:F6} vs {refMorf:F6}");
-                Assert.True(Math.Abs(lerf[m].Curve![j] - refLerf) <= 1e-3, $"{Methods[m]} LeRF p{(j + 1) * 10}: {lerf[m].Curve![j]:F6} vs {refLerf:F6}");
+                Assert.True(Math.Abs(morf[m].Curve![j] - refMorf) <= 1e-3, $"{Methods[m]} MoRF p{percentiles[j]}: {morf[m].Curve![j]:F6} vs {refMorf:F6}");
+                Assert.True(Math.Abs(lerf[m].Curve![j] - refLerf) <= 1e-3, $"{Methods[m]} LeRF p{percentiles[j]}: {lerf[m].Curve![j]:F6} vs {refLerf:F6}");
+                Assert.Equal((refLerf - refMorf) / 2, combined[m].Curve![j], 3);
             }
-            var s = summary.RootElement.GetProperty(Methods[m] + "@537");
-            double refCombined = s.GetProperty("combined").GetDouble();
-            output.WriteLine($"{Methods[m]}: morf {morf[m].Value:F6} (ref {s.GetProperty("morf_average").GetDouble():F6}), " +
-                $"lerf {lerf[m].Value:F6} (ref {s.GetProperty("lerf_average").GetDouble():F6}), combined {combined[m].Value:F6} (ref {refCombined:F6})");
-            Assert.Equal(s.GetProperty("morf_average").GetDouble(), morf[m].Value, 3);
-            Assert.Equal(s.GetProperty("lerf_average").GetDouble(), lerf[m].Value, 3);
-            Assert.True(Math.Abs(combined[m].Value - refCombined) <= 1e-3, $"{Methods[m]} combined {combined[m].Value:F6} vs {refCombined:F6}");
-            worst = Math.Max(worst, Math.Abs(combined[m].Value - refCombined));
-        }
-        output.WriteLine($"worst |Δ| over per-percentile scores and combined: {worst:E2}");
+        output.WriteLine($"worst |Δ| over the per-percentile scores: {worst:E2}");
     }
 }

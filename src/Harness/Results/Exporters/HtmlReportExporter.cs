@@ -28,6 +28,8 @@ public sealed class HtmlReportExporter(IReadOnlyList<string> artifacts) : IExpor
         h.AppendLine($"Result set created {set.CreatedUtc:u}; {results.Records.Count} values; {results.Skipped.Count} skipped items.");
         if (results.Metadata.TryGetValue("merged_from", out string? merged))
             h.AppendLine($"<br>Merged from: {E(merged).Replace("\n", "; ", StringComparison.Ordinal)}");
+        if (results.Metadata.TryGetValue("partial", out string? partial))
+            h.AppendLine($"<br><b>Partial merge:</b> {E(partial)}. The tables cover only what was done.");
         h.AppendLine("</p>");
         var links = artifacts.Where(a => !a.EndsWith(".png", StringComparison.OrdinalIgnoreCase)).Select(a => Path.GetRelativePath(reportDir, a)).ToList();
         if (links.Count > 0)

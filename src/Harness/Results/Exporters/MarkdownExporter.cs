@@ -20,6 +20,8 @@ public sealed class MarkdownExporter : IExporter
         md.AppendLine($"Config hash `{Short(results.ResultSet.ConfigHash)}`, protocol `{Short(results.ResultSet.ProtocolFingerprint)}`, " +
             $"{results.Records.Count} values. Cells are mean [95% bootstrap CI]; **bold** = best in the column; ↑ higher is better, ↓ lower is better.");
         md.AppendLine();
+        if (results.Metadata.TryGetValue("partial", out string? partial))
+            md.AppendLine($"**Partial merge:** {Escape(partial)}. The tables cover only what was done.").AppendLine();
         foreach (var t in ResultTable.Build(results))
         {
             md.AppendLine($"## {t.Model} on {t.Dataset}").AppendLine();
