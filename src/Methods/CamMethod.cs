@@ -41,24 +41,58 @@ public abstract class CamMethod : ISaliencyMethod
     /// <summary>The method's raw map, N×h×w, before ReLU and normalisation.</summary>
     protected abstract Tensor ComputeRaw(CamContext ctx);
 
+    /// <summary>False for gradient-free methods: a capture without gradients serves them.</summary>
+    public bool UsesGradients => NeedsGradients;
+
+    /// <summary>Captures A (and G when the method needs it) with one forward (and one backward), then <see cref="ExplainFrom"/>.</summary>
     public SaliencyResult Explain(SaliencyRequest request)
     {
         using var scope = torch.NewDisposeScope();
         var cap = LayerCapture.Capture(request.Model, request.Input, request.Targets, request.ResolvedLayer, NeedsGradients);
-        if (cap.Activations.dim() != 4)
-            throw new ArgumentException($"target layer '{request.ResolvedLayer}' gives a {cap.Activations.dim()}-d output; CAM methods need N×K×h×w");
-        var ctx = new CamContext { Request = request, Activations = cap.Activations, Gradients = cap.Gradients, Logits = cap.Logits };
-        Tensor raw;
-        using (torch.no_grad()) raw = ComputeRaw(ctx).to(ScalarType.Float32);
-        var maps = SaliencyPostProcessing.Apply(raw, request.Input.shape[2], request.Input.shape[3]);
+        var (maps, raw, extra) = Compute(request, cap);
         return new SaliencyResult
         {
             Maps = scope.MoveToOuter(maps),
             LowRes = scope.MoveToOuter(raw),
             ConstantMaps = SaliencyPostProcessing.CountConstant(maps),
-            ForwardPasses = 1 + ctx.ExtraForwardPasses,
+            ForwardPasses = 1 + extra,
             BackwardPasses = NeedsGradients ? 1 : 0,
         };
+    }
+
+    /// <summary>
+    /// The method's maps from a capture already taken of this request (same input, targets and layer;
+    /// <see cref="MethodGroup"/> takes one for many methods). Gives the same maps as <see cref="Explain"/>.
+    /// The passes reported are the method's own beyond the capture (Score-CAM's masked forwards,
+    /// Ablation-CAM's re-runs): the capture's forward and backward belong to whoever took it.
+    /// </summary>
+    public SaliencyResult ExplainFrom(SaliencyRequest request, CaptureResult capture)
+    {
+        if (capture.Activations.shape[0] != request.Input.shape[0])
+            throw new ArgumentException($"the capture holds {capture.Activations.shape[0]} samples but the request {request.Input.shape[0]}");
+        if (NeedsGradients && capture.Gradients is null)
+            throw new ArgumentException($"method '{Id}' needs gradients but the capture was taken without them");
+        using var scope = torch.NewDisposeScope();
+        var (maps, raw, extra) = Compute(request, capture);
+        return new SaliencyResult
+        {
+            Maps = scope.MoveToOuter(maps),
+            LowRes = scope.MoveToOuter(raw),
+            ConstantMaps = SaliencyPostProcessing.CountConstant(maps),
+            ForwardPasses = extra,
+            BackwardPasses = 0,
+        };
+    }
+
+    private (Tensor Maps, Tensor Raw, int ExtraForwardPasses) Compute(SaliencyRequest request, CaptureResult cap)
+    {
+        if (cap.Activations.dim() != 4)
+            throw new ArgumentException($"target layer '{request.ResolvedLayer}' gives a {cap.Activations.dim()}-d output; CAM methods need N×K×h×w");
+        var ctx = new CamContext { Request = request, Activations = cap.Activations, Gradients = NeedsGradients ? cap.Gradients : null, Logits = cap.Logits };
+        Tensor raw;
+        using (torch.no_grad()) raw = ComputeRaw(ctx).to(ScalarType.Float32);
+        var maps = SaliencyPostProcessing.Apply(raw, request.Input.shape[2], request.Input.shape[3]);
+        return (maps, raw, ctx.ExtraForwardPasses);
     }
 
     /// <summary>raw = Σ_k w_k A_k for channel weights w (N×K).</summary>

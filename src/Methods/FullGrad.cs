@@ -65,7 +65,7 @@ public sealed class FullGrad : ISaliencyMethod
                     throw new InvalidOperationException($"bias layers of model '{model.Name}' that did not run or do not depend on the input: {string.Join(", ", missing)}");
                 var wrt = new List<Tensor> { input };
                 wrt.AddRange(biasLayers.Select(b => kept[b.Layer]));
-                var grads = torch.autograd.grad(new[] { score }, wrt);
+                var grads = CountingClassifier.Gradients(model, score, wrt, request.Input.shape[0]);
                 using (torch.no_grad())
                 {
                     // |x ⊙ ∂f/∂x|: already H×W, per-channel min-max only.

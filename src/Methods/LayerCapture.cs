@@ -44,7 +44,7 @@ public static class LayerCapture
                 var score = logits.gather(1, idx).sum();
                 if (!score.requires_grad)
                     throw new InvalidOperationException($"the target score of model '{model.Name}' does not depend on layer '{layer}'");
-                grads = torch.autograd.grad(new[] { score }, new[] { leaf })[0];
+                grads = CountingClassifier.Gradients(model, score, new[] { leaf }, input.shape[0])[0];
             }
             return new CaptureResult(leaf.detach(), grads?.detach(), logits.detach());
         }

@@ -70,6 +70,8 @@ public sealed class MethodBenchmark
     /// <summary>Images per timed pass; null = all N. Score-CAM costs ⌈K/batch-size⌉ forwards per image, so keep it small there.</summary>
     public int? Images { get; init; }
     /// <summary>Options per method id (e.g. scorecam batch-size); methods not listed use their defaults.</summary>
+    /// <summary>Also time the gradient methods among those asked computed together from one capture (<see cref="MethodGroup"/>), as one more row.</summary>
+    public bool Together { get; init; } = true;
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> MethodOptions { get; init; } =
         new Dictionary<string, IReadOnlyDictionary<string, string>>();
 
@@ -82,7 +84,19 @@ public sealed class MethodBenchmark
         foreach (int b in batchSizes)
             if (b < 1 || b > images) throw new ArgumentException($"batch size {b} must be between 1 and the {images} images benchmarked");
         if (Warmup < 0 || Repeats < 1) throw new ArgumentException($"Warmup ≥ 0 and Repeats ≥ 1 are required (got {Warmup}, {Repeats})");
-        var methods = methodIds.Select(id => MethodRegistry.Create(id, MethodOptions.GetValueOrDefault(id))).ToArray();
+        var created = methodIds.Select(id => MethodRegistry.Create(id, MethodOptions.GetValueOrDefault(id))).ToArray();
+        var methods = created.Select(m => new Entry(m.Id, r => { var res = m.Explain(r); return (res.ForwardPasses, res.BackwardPasses); })).ToList();
+        var gradient = created.Where(m => m is CamMethod { UsesGradients: true }).ToArray();
+        if (Together && gradient.Length > 1)
+        {
+            // The gradient methods through one shared capture; passes as the network saw them (counting view), not as reported.
+            methods.Add(new Entry(TogetherName(gradient.Select(m => m.Id)), r =>
+            {
+                var counter = new PassCounter();
+                MethodGroup.ExplainAll(gradient, new SaliencyRequest { Model = new CountingClassifier(r.Model, counter), Input = r.Input, Targets = r.Targets, Layer = r.Layer });
+                return ((int)counter.ForwardCalls, (int)counter.BackwardCalls);
+            }));
+        }
         var targets = Targets ??= TopOne();
 
         var rows = new List<MethodBenchmarkRow>();
@@ -93,18 +107,18 @@ public sealed class MethodBenchmark
             for (int w = 0; w < Warmup; w++)
                 foreach (var m in methods) Time(m, _model, _inputs, Layer, batches[0].Start, batches[0].Count, targets);
 
-            var elapsed = new double[methods.Length, Repeats];
-            var cpu = new double[methods.Length, Repeats];
-            var forward = new long[methods.Length];
-            var backward = new long[methods.Length];
+            var elapsed = new double[methods.Count, Repeats];
+            var cpu = new double[methods.Count, Repeats];
+            var forward = new long[methods.Count];
+            var backward = new long[methods.Count];
             int turn = 0;
             for (int r = 0; r < Repeats; r++)
             {
                 foreach (var (start, count) in batches)
                 {
-                    for (int j = 0; j < methods.Length; j++)
+                    for (int j = 0; j < methods.Count; j++)
                     {
-                        int mi = (j + turn) % methods.Length;
+                        int mi = (j + turn) % methods.Count;
                         var (ms, cpuMs, f, bw) = Time(methods[mi], _model, _inputs, Layer, start, count, targets);
                         elapsed[mi, r] += ms;
                         cpu[mi, r] += cpuMs;
@@ -113,11 +127,11 @@ public sealed class MethodBenchmark
                     turn++;
                 }
             }
-            for (int mi = 0; mi < methods.Length; mi++)
+            for (int mi = 0; mi < methods.Count; mi++)
             {
                 var perRepeat = Enumerable.Range(0, Repeats).Select(r => elapsed[mi, r] / images).ToArray();
                 var cpuPerRepeat = Enumerable.Range(0, Repeats).Select(r => cpu[mi, r] / images).ToArray();
-                rows.Add(new MethodBenchmarkRow(methods[mi].Id, batchSize, images, Repeats, torch.get_num_threads(),
+                rows.Add(new MethodBenchmarkRow(methods[mi].Name, batchSize, images, Repeats, torch.get_num_threads(),
                     Median(perRepeat), perRepeat.Min(), (double)forward[mi] / images, (double)backward[mi] / images, perRepeat,
                     Median(cpuPerRepeat), cpuPerRepeat));
             }
@@ -141,13 +155,18 @@ public sealed class MethodBenchmark
             : Median(a.RepeatMsPerImage.Zip(b.RepeatMsPerImage, (x, y) => x / y).ToArray());
     }
 
-    private static double Median(IReadOnlyList<double> values)
+    internal static double Median(IReadOnlyList<double> values)
     {
         var v = values.OrderBy(x => x).ToArray();
         return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 
-    private static (double Ms, double CpuMs, int Forward, int Backward) Time(ISaliencyMethod method, IClassifier model, Tensor inputs, string? layer, int start, int count, long[] targets)
+    /// <summary>Row name of the gradient methods computed together, e.g. "together(gradcam+guidedcam)".</summary>
+    public static string TogetherName(IEnumerable<string> ids) => $"together({string.Join('+', ids)})";
+
+    private sealed record Entry(string Name, Func<SaliencyRequest, (int Forward, int Backward)> Explain);
+
+    private static (double Ms, double CpuMs, int Forward, int Backward) Time(Entry method, IClassifier model, Tensor inputs, string? layer, int start, int count, long[] targets)
     {
         using var scope = torch.NewDisposeScope();
         var request = new SaliencyRequest
@@ -160,11 +179,11 @@ public sealed class MethodBenchmark
         var process = Process.GetCurrentProcess();
         var cpuStart = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
-        var result = method.Explain(request);
+        var (forward, backward) = method.Explain(request);
         sw.Stop();
         process.Refresh();
         var cpuMs = (process.TotalProcessorTime - cpuStart).TotalMilliseconds;
-        return (sw.Elapsed.TotalMilliseconds, cpuMs, result.ForwardPasses, result.BackwardPasses);
+        return (sw.Elapsed.TotalMilliseconds, cpuMs, forward, backward);
     }
 
     private long[] TopOne()

@@ -129,6 +129,7 @@ public sealed class RunPlan : IDisposable
             if (needs.NeedsUnits) forwards += 1;
             // Without stored units the ground-truth targets are unknown: one map per method (the top-1) is the lower bound.
             var known = units ?? new ItemUnits(id, -1, Array.Empty<float>(), Array.Empty<GroundTruthUnit>());
+            var captures = new Dictionary<long, bool>();   // target → needs the capture's backward
             for (int m = 0; m < methods.Count; m++)
             {
                 var targets = needs.MapTargets(m, known, metrics).ToList();
@@ -139,8 +140,12 @@ public sealed class RunPlan : IDisposable
                     mapsToCompute++;
                     forwards += mapCost[m].Forwards;
                     backwards += mapCost[m].Backwards;
+                    var (uses, backward) = CostEstimate.CaptureOf(methods[m]);
+                    if (uses) captures[t] = captures.GetValueOrDefault(t) || backward;
                 }
             }
+            forwards += captures.Count;
+            backwards += captures.Values.Count(b => b);
         }
         return new StageCounts(ids.Count, toLoad, skipped, wanted, present, atLeast, mapsWanted, mapsToCompute, forwards, backwards);
     }

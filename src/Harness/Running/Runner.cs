@@ -51,7 +51,11 @@ public sealed class Runner
         var forwardTime = TimeSpan.Zero;
         foreach (var stage in plan.Stages)
         {
-            var counter = new PassCounter(stage.Model.Classifier);
+            // Every pass of the stage (clean logits, captures, the methods' own, the metrics') goes through the counting view.
+            var passes = new PassCounter();
+            var counter = new CountingClassifier(stage.Model.Classifier, passes);
+            var stageClock = System.Diagnostics.Stopwatch.StartNew();
+            var stageCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             var labels = LabelMapping.Between(stage.Dataset, stage.Model);
             var qualitative = new HashSet<string>(stage.Ordered.Take(cfg.Qualitative), StringComparer.Ordinal);
             var norm = new Normalization(stage.Model.Preprocessing.Mean, stage.Model.Preprocessing.Std);
@@ -103,9 +107,10 @@ public sealed class Runner
                 log($"{stage.Dataset.Name} → {stage.Model.Name}: {labels.UnmappedClasses.Count} dataset classes have no model class and were skipped ({labels.SkippedUnits} units): {string.Join(", ", labels.UnmappedClasses)}");
             constant += mapSource.ConstantMaps;
             maps += mapSource.MapsComputed;
-            forwarded += counter.ImagesForwarded;
-            backward += mapSource.ImagesBackward;
-            forwardTime += counter.ForwardTime;
+            forwarded += passes.ForwardImages;
+            backward += passes.BackwardImages;
+            forwardTime += passes.ForwardTime;
+            log($"passes {stage.Name}: {passes.Describe(stageClock.Elapsed, System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - stageCpu)}");
             progress?.EndStage();
         }
         return new RunStats(computed, resumed, skipped, records, constant)
@@ -128,16 +133,23 @@ public sealed class Runner
         var evaluation = new MetricEvaluation(model, x, units, norm, stage.Dataset.ClassNames);
         var needs = items.Select(i => needOf[i.Id]).ToArray();
 
+        var wanted = new List<(int Row, long Target)>[plan.Methods.Count];
+        for (int m = 0; m < plan.Methods.Count; m++)
+        {
+            wanted[m] = new List<(int Row, long Target)>();
+            for (int row = 0; row < items.Count; row++)
+                foreach (long t in needs[row].MapTargets(m, units.Units[row], plan.Metrics))
+                    wanted[m].Add((row, t));
+        }
+        // Every method's missing maps at once, so the methods share one capture per target vector (MapSource.GetAll).
+        var allMaps = mapSource.GetAll(plan.Methods, plan.MethodKeys, stage.Layer, model, x, units, wanted, commit);
+
         for (int m = 0; m < plan.Methods.Count; m++)
         {
             var method = plan.Methods[m];
             string methodKey = plan.MethodKeys[m];
-            var wanted = new List<(int Row, long Target)>();
-            for (int row = 0; row < items.Count; row++)
-                foreach (long t in needs[row].MapTargets(m, units.Units[row], plan.Metrics))
-                    wanted.Add((row, t));
-            if (wanted.Count == 0) continue;
-            var maps = mapSource.Get(method, methodKey, stage.Layer, model, x, units, wanted, commit);
+            if (wanted[m].Count == 0) continue;
+            var maps = allMaps[m];
 
             string methodOptions = ResultRecord.CanonicalOptions(method.Options);
             for (int k = 0; k < plan.Metrics.Count; k++)

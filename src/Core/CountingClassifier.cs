@@ -1,0 +1,41 @@
+using static TorchSharp.torch;
+
+namespace GuidedCam.Core;
+
+/// <summary>
+/// A view of a classifier that counts and times every forward pass through it (and every backward a
+/// capture takes through <see cref="Gradients"/>) on a <see cref="PassCounter"/>. Metrics and methods
+/// see an ordinary <see cref="IClassifier"/>. It does not own the wrapped model: disposing the view
+/// leaves the model alone.
+/// </summary>
+public sealed class CountingClassifier(IClassifier inner, PassCounter counter) : IClassifier
+{
+    public IClassifier Inner => inner;
+    public PassCounter Counter => counter;
+
+    public string Name => inner.Name;
+    public int NumClasses => inner.NumClasses;
+    public string LabelSpace => inner.LabelSpace;
+    public string DefaultTargetLayer => inner.DefaultTargetLayer;
+    public IReadOnlyList<string> LayerNames => inner.LayerNames;
+    public Device Device => inner.Device;
+    public IReadOnlyList<BiasLayer> BiasLayers() => inner.BiasLayers();
+
+    public Tensor Forward(Tensor input, IReadOnlyList<LayerTap>? taps = null) =>
+        counter.TimeForward(input.shape[0], () => inner.Forward(input, taps));
+
+    /// <summary>
+    /// ∂score/∂wrt through <paramref name="model"/>'s graph (torch.autograd.grad), counted as one backward
+    /// of <paramref name="images"/> images when the model is a counting view. The caller must have checked
+    /// that <paramref name="score"/> requires grad: autograd.grad on a tensor that does not aborts the process.
+    /// </summary>
+    public static IList<Tensor> Gradients(IClassifier model, Tensor score, IList<Tensor> wrt, long images)
+    {
+        if (model is CountingClassifier counting)
+            return counting.Counter.TimeBackward(images, () => TorchSharp.torch.autograd.grad(new[] { score }, wrt));
+        return TorchSharp.torch.autograd.grad(new[] { score }, wrt);
+    }
+
+    /// <summary>A view owns nothing: the wrapped model is disposed by whoever created it.</summary>
+    public void Dispose() { }
+}
