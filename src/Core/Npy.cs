@@ -11,42 +11,85 @@ public static partial class Npy
 {
     public sealed record Array(long[] Shape, float[] Data);
 
+    /// <summary>Largest rank read: the project's tensors are at most N×C×H×W; a header asking for more is not ours.</summary>
+    public const int MaxRank = 8;
+
+    /// <summary>
+    /// Reads a float32 or float64 array. The header is untrusted: its dtype, rank, every dimension (no
+    /// negatives, no overflow of the element count) and the byte count it implies are checked against
+    /// the file's length before anything is allocated, so a lying header is one clear error.
+    /// </summary>
     public static Array ReadFloat32(string path)
     {
-        byte[] b;
-        try { b = File.ReadAllBytes(path); }
+        FileStream fs;
+        try { fs = File.OpenRead(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new IOException($"{path}: cannot read ({e.Message})", e); }
-        if (b.Length < 10 || b[0] != 0x93 || Encoding.ASCII.GetString(b, 1, 5) != "NUMPY")
-            throw new InvalidDataException($"{path}: not a .npy file (bad magic string)");
-        int major = b[6];
-        int headerLen, offset;
-        if (major == 1) { headerLen = BitConverter.ToUInt16(b, 8); offset = 10; }
-        else { headerLen = (int)BitConverter.ToUInt32(b, 8); offset = 12; }
-        string header = Encoding.ASCII.GetString(b, offset, headerLen);
-        var descr = DescrRegex().Match(header);
-        if (!descr.Success) throw new InvalidDataException($"{path}: header has no 'descr'");
-        string dtype = descr.Groups[1].Value;
-        if (FortranRegex().IsMatch(header)) throw new InvalidDataException($"{path}: Fortran-order arrays are not supported");
-        var shapeMatch = ShapeRegex().Match(header);
-        if (!shapeMatch.Success) throw new InvalidDataException($"{path}: header has no 'shape'");
-        long[] shape = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(long.Parse).ToArray();
-        long count = shape.Aggregate(1L, (a, s) => a * s);
-        int start = offset + headerLen;
-        var data = new float[count];
-        switch (dtype)
+        using (fs)
         {
-            case "<f4":
-                if (b.Length - start < count * 4) throw new InvalidDataException($"{path}: truncated data ({b.Length - start} bytes for {count} float32)");
-                Buffer.BlockCopy(b, start, data, 0, (int)(count * 4));
-                break;
-            case "<f8":
-                if (b.Length - start < count * 8) throw new InvalidDataException($"{path}: truncated data");
-                for (long i = 0; i < count; i++) data[i] = (float)BitConverter.ToDouble(b, start + (int)(i * 8));
-                break;
-            default:
-                throw new InvalidDataException($"{path}: dtype '{dtype}' is not supported (float32 '<f4' or float64 '<f8')");
+            long fileLength = fs.Length;
+            var prefix = new byte[12];
+            int got = fs.ReadAtLeast(prefix, 12, throwOnEndOfStream: false);
+            if (got < 10 || prefix[0] != 0x93 || Encoding.ASCII.GetString(prefix, 1, 5) != "NUMPY")
+                throw new InvalidDataException($"{path}: not a .npy file (bad magic string)");
+            int major = prefix[6];
+            if (major is < 1 or > 3) throw new InvalidDataException($"{path}: .npy format version {major} is not supported (1, 2 or 3)");
+            long headerLen, offset;
+            if (major == 1) { headerLen = BitConverter.ToUInt16(prefix, 8); offset = 10; }
+            else
+            {
+                if (got < 12) throw new InvalidDataException($"{path}: truncated .npy header");
+                headerLen = BitConverter.ToUInt32(prefix, 8); offset = 12;
+            }
+            if (headerLen > fileLength - offset || headerLen > 1 << 20)
+                throw new InvalidDataException($"{path}: header length {headerLen} does not fit the file ({fileLength} bytes)");
+            var headerBytes = new byte[headerLen];
+            fs.Seek(offset, SeekOrigin.Begin);
+            fs.ReadExactly(headerBytes);
+            string header = Encoding.ASCII.GetString(headerBytes);
+            var descr = DescrRegex().Match(header);
+            if (!descr.Success) throw new InvalidDataException($"{path}: header has no 'descr'");
+            string dtype = descr.Groups[1].Value;
+            int itemSize = dtype switch
+            {
+                "<f4" => 4,
+                "<f8" => 8,
+                _ => throw new InvalidDataException($"{path}: dtype '{dtype}' is not supported (float32 '<f4' or float64 '<f8')"),
+            };
+            if (FortranRegex().IsMatch(header)) throw new InvalidDataException($"{path}: Fortran-order arrays are not supported");
+            var shapeMatch = ShapeRegex().Match(header);
+            if (!shapeMatch.Success) throw new InvalidDataException($"{path}: header has no 'shape'");
+            string[] dims = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (dims.Length > MaxRank) throw new InvalidDataException($"{path}: rank {dims.Length} is more than {MaxRank}");
+            var shape = new long[dims.Length];
+            long count = 1;
+            long dataBytes = fileLength - offset - headerLen;
+            for (int i = 0; i < dims.Length; i++)
+            {
+                if (!long.TryParse(dims[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out shape[i]))
+                    throw new InvalidDataException($"{path}: shape dimension '{dims[i]}' is not a non-negative whole number");
+                // Checked against the bytes present at every step, so the product can never overflow.
+                if (shape[i] != 0 && count > dataBytes / itemSize / shape[i])
+                    throw new InvalidDataException($"{path}: shape ({string.Join(", ", dims)}) needs more data than the file's {dataBytes} bytes");
+                count *= shape[i];
+            }
+            if (count * itemSize > dataBytes)
+                throw new InvalidDataException($"{path}: truncated data ({dataBytes} bytes for {count} values of {itemSize} bytes)");
+            if (count * itemSize > System.Array.MaxLength) throw new InvalidDataException($"{path}: {count} values are more than one array holds");
+            var raw = new byte[count * itemSize];
+            fs.ReadExactly(raw);
+            var data = new float[count];
+            if (itemSize == 4) Buffer.BlockCopy(raw, 0, data, 0, raw.Length);
+            else for (long i = 0; i < count; i++) data[i] = (float)BitConverter.ToDouble(raw, (int)(i * 8));
+            return new Array(shape, data);
         }
-        return new Array(shape, data);
+    }
+
+    /// <summary>The first non-finite value (NaN or ±infinity) of an input, or null: inputs with one are refused, naming the file.</summary>
+    public static string? FirstNonFinite(float[] data)
+    {
+        for (long i = 0; i < data.LongLength; i++)
+            if (!float.IsFinite(data[i])) return $"value {i} is {data[i]}";
+        return null;
     }
 
     public static void WriteFloat32(string path, float[] data, params long[] shape)

@@ -7,6 +7,7 @@ public static class CommandLine
 {
     public static int Run(string[] args)
     {
+        CliErrors.ReportFileSizeLimitAsError();
         // Redirected output (CI logs, `| tee`) gets 80 columns by default, which wraps the tables.
         if (!Spectre.Console.AnsiConsole.Profile.Capabilities.Interactive)
             Spectre.Console.AnsiConsole.Profile.Width = Math.Max(Spectre.Console.AnsiConsole.Profile.Width, 160);

@@ -26,6 +26,9 @@ public static class InputImage
                 4 when a.Shape[1] == 3 => a.Shape,
                 _ => throw new ArgumentException($"{path}: expected a tensor N×3×H×W or 3×H×W, got ({string.Join("×", a.Shape)})"),
             };
+            if (shape[2] == 0 || shape[3] == 0 || shape[0] == 0) throw new ArgumentException($"{path}: empty tensor ({string.Join("×", a.Shape)})");
+            // NaN or infinity propagates into every map and the top-1 class: refused rather than explained.
+            if (Npy.FirstNonFinite(a.Data) is { } bad) throw new InvalidDataException($"{path}: the input holds a non-finite value ({bad}); inputs must be finite");
             return (TorchSharp.torch.tensor(a.Data, shape), PreprocessGeometry.Identity((int)shape[3], (int)shape[2]));
         }
         var (input, geometry) = ImagePreprocessor.Load(path, Path.GetFileName(path), preprocessing);

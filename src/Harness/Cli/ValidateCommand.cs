@@ -46,6 +46,12 @@ public static class ValidateCommand
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(cfg.Name)}[/]: {plan.Stages.Count} model × dataset, {plan.Methods.Count} methods, {plan.Metrics.Count} metrics, seed {cfg.Seed}, device {cfg.Device}, batch {cfg.BatchSize}" +
             (againstRunDir is null ? " (no run folder yet: everything is to compute)" : $" (against {Markup.Escape(againstRunDir)})"));
         AnsiConsole.Write(table);
+        foreach (var c in plan.Stages.Select(s => s.Probe).Where(c => c.UnreadableItems.Count > 0))
+        {
+            AnsiConsole.WriteLine($"{c.Model} × {c.Dataset}: {c.UnreadableItems.Count} item(s) before the first readable one will be skipped: {c.UnreadableItems[0]}" +
+                (c.UnreadableItems.Count > 1 ? $" (and {c.UnreadableItems.Count - 1} more)" : ""));
+            if (c.Channels == 0) AnsiConsole.WriteLine($"{c.Model} × {c.Dataset}: no item could be read; the run will skip them all");
+        }
         AnsiConsole.WriteLine("methods: " + string.Join(", ", plan.Methods.Select(m => m.Id + Opts(m.Options))));
         AnsiConsole.WriteLine("metrics: " + string.Join(", ", plan.Metrics.Select(m => m.Id + Opts(m.Options))));
         foreach (string line in PlanText.Lines(plan)) Console.WriteLine(line);

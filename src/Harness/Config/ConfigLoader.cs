@@ -83,11 +83,11 @@ public static class ConfigLoader
             if (n is YamlScalarNode s && !string.IsNullOrWhiteSpace(s.Value)) return s.Value!;
             Err(n, $"'{key}' must be a text value"); return dflt;
         }
-        int Int(string key, int dflt, int min)
+        int Int(string key, int dflt, int min, int max = int.MaxValue)
         {
             if (!map.TryGetValue(key, out var n)) return dflt;
-            if (n is YamlScalarNode s && int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min) return v;
-            Err(n, $"'{key}' must be a whole number ≥ {min}, not '{(n as YamlScalarNode)?.Value ?? n.NodeType.ToString()}'"); return dflt;
+            if (n is YamlScalarNode s && int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max) return v;
+            Err(n, $"'{key}' must be a whole number from {min} to {max}, not '{(n as YamlScalarNode)?.Value ?? n.NodeType.ToString()}'"); return dflt;
         }
 
         int seed = Int("seed", 0, 0);
@@ -98,20 +98,29 @@ public static class ConfigLoader
             Name = Str("name", Path.GetFileNameWithoutExtension(path)),
             Seed = seed,
             Device = Str("device", "cpu"),
-            Threads = Int("threads", 2, 1),
-            BatchSize = Int("batch-size", 16, 1),
+            Threads = Int("threads", 2, 1, 1024),
+            BatchSize = Int("batch-size", 16, 1, 65536),
             Output = Str("output", "results"),
-            Qualitative = Int("qualitative", 6, 0),
+            Qualitative = Int("qualitative", 6, 0, 10_000),
             Models = Components("models", "arch", required: !metricsOnly),
             Datasets = Components("datasets", "kind", required: !metricsOnly),
             Methods = Components("methods", "id", required: !metricsOnly),
             Metrics = metricsOnly ? Components("metrics", "id", required: true) : WithRunSeed(Components("metrics", "id", required: true), seed),
         };
-        if (cfg.Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || cfg.Name.Contains('/'))
-            Err(map["name"], $"'name' is used as a folder name and cannot contain '/' or other path characters");
-        foreach (var (kind, list) in new[] { ("models", cfg.Models), ("datasets", cfg.Datasets), ("methods", cfg.Methods), ("metrics", cfg.Metrics) })
-            foreach (var dup in list.GroupBy(e => e.Name + "|" + string.Join(";", e.Options.OrderBy(kv => kv.Key).Select(kv => kv.Key + "=" + kv.Value))).Where(g => g.Count() > 1))
-                errors.Add($"{path}:{dup.Last().Line}: {kind}: '{dup.First().Name}' is listed twice with the same options");
+        if (FolderNameProblem(cfg.Name) is { } nameProblem)
+        {
+            if (map.TryGetValue("name", out var nameNode)) Err(nameNode, $"'name' {nameProblem}");
+            else errors.Add($"{path}:1: the config file's name is used as the run folder name and {nameProblem}; set 'name'");
+        }
+        // Model and dataset names identify results in the journal and name folders under maps/.
+        foreach (var (kind, list) in new[] { ("models", cfg.Models), ("datasets", cfg.Datasets) })
+        {
+            foreach (var e in list)
+                if (FolderNameProblem(e.Name) is { } p) errors.Add($"{path}:{e.Line}: {kind}: name '{e.Name}' {p}");
+            foreach (var dup in list.GroupBy(e => e.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+                errors.Add($"{path}:{dup.ElementAt(1).Line}: {kind}: the name '{dup.Key}' is already used on line {dup.First().Line}; " +
+                    "names identify results in the journal, so give each entry its own 'name'");
+        }
         if (errors.Count > 0) throw new ConfigException(errors);
         return cfg;
 
@@ -165,6 +174,23 @@ public static class ConfigLoader
             }
             return result;
         }
+    }
+
+    /// <summary>
+    /// Why a name from the config cannot be one folder name under `output` (null when it can): it must
+    /// not be empty, "." or "..", contain a path separator or a character the file system refuses, or
+    /// start or end with white space. Keeps every run folder and map folder inside `output`.
+    /// </summary>
+    public static string? FolderNameProblem(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return "must not be empty";
+        if (name is "." or "..") return $"'{name}' is a path step, not a name; a folder name must stay inside 'output'";
+        if (name.IndexOfAny(new[] { '/', '\\' }) >= 0 || Path.IsPathRooted(name))
+            return $"'{name}' contains a path separator; it must be one folder name inside 'output'";
+        if (name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Any(char.IsControl))
+            return $"'{name}' contains a character that cannot be in a folder name";
+        if (name.Trim() != name) return $"'{name}' starts or ends with white space";
+        return null;
     }
 
     private static string Inner(YamlException e)

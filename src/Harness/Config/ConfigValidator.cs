@@ -6,7 +6,13 @@ using GuidedCam.Metrics;
 namespace GuidedCam.Harness.Config;
 
 /// <summary>One model × dataset cell: its items, target layer, the network input size and the layer's channel count K (from one item).</summary>
-public sealed record PlanCell(string Model, string Dataset, int Items, string Layer, int InputHeight, int InputWidth, int Channels);
+public sealed record PlanCell(string Model, string Dataset, int Items, string Layer, int InputHeight, int InputWidth, int Channels)
+{
+    /// <summary>Items the probe could not load before it found one that loads (the run skips them too, with the same reason).</summary>
+    public IReadOnlyList<string> UnreadableItems { get; init; } = Array.Empty<string>();
+    /// <summary>Number of classes the model scores (the length of a logits row).</summary>
+    public int ModelClasses { get; init; }
+}
 
 /// <summary>
 /// What a config will do, checked: the methods and metrics built from their options, and — when models
@@ -47,6 +53,8 @@ public static class ConfigValidator
             try { metrics.Add(MetricRegistry.Create(e.Id, e.Options)); }
             catch (ArgumentException ex) { errors.Add($"{Where(e)}: metrics: {ex.Message}"); }
         }
+        errors.AddRange(DuplicateVariants(cfg, "methods", cfg.Methods, e => MethodRegistry.Create(e.Id, e.Options).Options));
+        errors.AddRange(DuplicateVariants(cfg, "metrics", cfg.Metrics, e => MetricRegistry.Create(e.Id, e.Options).Options));
         try { TorchRuntime.ResolveDevice(cfg.Device); }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException) { errors.Add($"{cfg.SourcePath}: device: {ex.Message}"); }
 
@@ -71,8 +79,16 @@ public static class ConfigValidator
             try
             {
                 m = RunComponents.CreateModel(e, device);
-                foreach (var (_, d) in datasets)
-                    cells.Add(Probe(m, d));
+                foreach (var (de, d) in datasets)
+                {
+                    var cell = Probe(m, d);
+                    cells.Add(cell);
+                    // The run maps every item's classes into the model's label space (the units are
+                    // stored with their ground-truth targets): a missing map or a class past the
+                    // model's last logit would stop the run mid-way, so both are config errors here.
+                    if (LabelProblem(d, m, cell) is { } problem)
+                        errors.Add($"{Where(de)}: datasets: '{d.Name}' with model '{m.Name}' (line {e.Line}): {problem}");
+                }
                 models.Add(m);
             }
             catch (Exception ex) when (IsInputError(ex))
@@ -89,18 +105,66 @@ public static class ConfigValidator
         return new Plan(cells, methods, metrics) { Models = models, Datasets = datasets };
     }
 
-    /// <summary>Input size and channels at the target layer, from one forward pass on the dataset's first item.</summary>
+    /// <summary>
+    /// Input size, channels at the target layer and the model's class count, from one forward pass on
+    /// the dataset's first item that loads. Items that do not load are skipped here as the run skips
+    /// them (with their reason), so one bad image never fails the whole config.
+    /// </summary>
     private static PlanCell Probe(RunModel m, Datasets.IDataset d)
     {
         string layer = RunComponents.LayerOf(m);
-        if (d.ItemIds.Count == 0) return new PlanCell(m.Name, d.Name, 0, layer, 0, 0, 0);
-        var item = d.Load(d.ItemIds[0], m.Preprocessing);
-        int h = item.Geometry.InputHeight, w = item.Geometry.InputWidth;
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        var x = TorchSharp.torch.tensor(item.Input, new long[] { 1, 3, h, w }).to(m.Classifier.Device);
-        var cap = LayerCapture.Capture(m.Classifier, x, new long[] { 0 }, layer, withGradients: false);
-        int k = cap.Activations.dim() > 1 ? (int)cap.Activations.shape[1] : 1;
-        return new PlanCell(m.Name, d.Name, d.ItemIds.Count, layer, h, w, k);
+        var unreadable = new List<string>();
+        foreach (string id in d.ItemIds)
+        {
+            DatasetItem item;
+            try { item = d.Load(id, m.Preprocessing); }
+            catch (Datasets.ItemLoadException e)
+            {
+                unreadable.Add(e.Message);
+                continue;
+            }
+            int h = item.Geometry.InputHeight, w = item.Geometry.InputWidth;
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var x = TorchSharp.torch.tensor(item.Input, new long[] { 1, 3, h, w }).to(m.Classifier.Device);
+            var cap = LayerCapture.Capture(m.Classifier, x, new long[] { 0 }, layer, withGradients: false);
+            int k = cap.Activations.dim() > 1 ? (int)cap.Activations.shape[1] : 1;
+            int classes;
+            using (TorchSharp.torch.no_grad()) classes = (int)m.Classifier.Forward(x).shape[^1];
+            return new PlanCell(m.Name, d.Name, d.ItemIds.Count, layer, h, w, k) { UnreadableItems = unreadable, ModelClasses = classes };
+        }
+        return new PlanCell(m.Name, d.Name, d.ItemIds.Count, layer, 0, 0, 0) { UnreadableItems = unreadable };
+    }
+
+    /// <summary>Why the dataset's ground-truth classes cannot become targets of the model (null when they can).</summary>
+    private static string? LabelProblem(Datasets.IDataset d, RunModel m, PlanCell cell)
+    {
+        Datasets.LabelMap map;
+        try { map = Datasets.LabelSpaces.Resolve(d.LabelSpace, d.ClassNames, m.LabelSpace); }
+        catch (Exception e) when (IsInputError(e)) { return $"the run maps the dataset's classes into the model's label space: {e.Message}"; }
+        if (cell.ModelClasses <= 0) return null; // no item loaded; the run skips them all
+        for (int c = 0; c < d.ClassNames.Count; c++)
+            if (map.Targets(c).Where(t => t >= cell.ModelClasses).Select(t => (int?)t).FirstOrDefault() is int bad)
+                return $"dataset class {c} ('{d.ClassNames[c]}') maps to model class {bad} in label space '{m.LabelSpace}', but the model scores only {cell.ModelClasses} classes; " +
+                    "set the model's label-space/num-classes to what it was trained on";
+        return null;
+    }
+
+    /// <summary>
+    /// Two entries that resolve to the same id and options (defaults filled in) are one variant twice:
+    /// their results would share journal keys and the second would never be computed. Both lines are named.
+    /// </summary>
+    private static IEnumerable<string> DuplicateVariants(ExperimentConfig cfg, string kind, IReadOnlyList<ComponentEntry> entries, Func<ComponentEntry, IReadOnlyDictionary<string, string>> options)
+    {
+        var seen = new Dictionary<string, ComponentEntry>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            string key;
+            try { key = e.Id + "|" + Results.ResultRecord.CanonicalOptions(options(e)); }
+            catch (ArgumentException) { continue; } // reported above with its own message
+            if (seen.TryGetValue(key, out var first))
+                yield return $"{cfg.SourcePath}:{e.Line}: {kind}: '{e.Id}' on line {e.Line} is the same variant as on line {first.Line} (same options once defaults are filled in); list each variant once";
+            else seen[key] = e;
+        }
     }
 
     /// <summary>Errors caused by what the user wrote or pointed at (as opposed to bugs).</summary>

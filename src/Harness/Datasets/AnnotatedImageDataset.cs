@@ -40,20 +40,49 @@ public abstract class AnnotatedImageDataset : IDataset
     {
         ArgumentNullException.ThrowIfNull(preprocessing);
         Entry e = Find(id);
-        using var image = ImagePreprocessor.Decode(e.ImagePath, id);
-        var (input, geometry) = ImagePreprocessor.Apply(image, preprocessing);
+        using var image = ImagePreprocessor.Decode(e.ImagePath, id, Spec.MaxPixels ?? ImagePreprocessor.DefaultMaxPixels);
         int w = image.Width, h = image.Height;
-        // Boxes are clipped to the decoded image: annotation files can reach past it (the shared mini
-        // ImageNet images were cropped after annotation) and metrics assume boxes inside the image.
-        var objects = e.Objects.Select(o => o with { Box = Clip(o.Box, w, h) }).ToList();
+        var objects = CheckedObjects(id, e, w, h);
+        var (input, geometry) = ImagePreprocessor.Apply(image, preprocessing);
+        var completed = CompleteObjects(id, objects, w, h);
+        for (int k = 0; k < completed.Count; k++)
+            if (completed[k].Mask is { } mask && !mask.Contains(true))
+                throw new ItemLoadException(id, $"object #{k + 1} ({ClassNames[completed[k].ClassIndex]}): its segmentation covers no pixel of the {w}x{h} image; skipped rather than scored as a miss");
         return new DatasetItem
         {
             Id = id,
             Input = input,
             Geometry = geometry,
-            Objects = CompleteObjects(id, objects, w, h),
+            Objects = completed,
         };
     }
+
+    /// <summary>
+    /// The annotations checked against the decoded image, so a wrong annotation is a counted, logged
+    /// skip and never a silent miss: the size the annotation file declares (VOC <c>&lt;size&gt;</c>, COCO
+    /// <c>width/height</c>) must be the decoded size, and every box must keep some area once clipped to
+    /// the image. Boxes that only reach past the border are clipped (the shared mini ImageNet images
+    /// were cropped after annotation), as metrics assume boxes inside the image.
+    /// </summary>
+    private List<ObjectAnnotation> CheckedObjects(string id, Entry e, int w, int h)
+    {
+        if (DeclaredSize(id) is { } declared && (declared.Width != w || declared.Height != h))
+            throw new ItemLoadException(id, $"the annotation says the image is {declared.Width}x{declared.Height}, the decoded image {e.ImagePath} is {w}x{h}; boxes would not line up");
+        var objects = new List<ObjectAnnotation>(e.Objects.Count);
+        for (int k = 0; k < e.Objects.Count; k++)
+        {
+            var o = e.Objects[k];
+            var clipped = Clip(o.Box, w, h);
+            if (clipped.Area <= 0)
+                throw new ItemLoadException(id, $"object #{k + 1} ({ClassNames[o.ClassIndex]}): box ({o.Box.X1:0.#}, {o.Box.Y1:0.#}, {o.Box.X2:0.#}, {o.Box.Y2:0.#}) " +
+                    $"{(o.Box.Area <= 0 ? "is empty" : "lies outside")} the {w}x{h} image; skipped rather than scored as a miss");
+            objects.Add(o with { Box = clipped });
+        }
+        return objects;
+    }
+
+    /// <summary>The image size the annotation file declares for an item, when it declares one (VOC, COCO); null otherwise.</summary>
+    protected virtual (int Width, int Height)? DeclaredSize(string id) => null;
 
     /// <summary>Hook for per-item data decoded only on load (COCO masks); the default returns the objects as they are.</summary>
     protected virtual IReadOnlyList<ObjectAnnotation> CompleteObjects(string id, IReadOnlyList<ObjectAnnotation> objects, int width, int height) => objects;

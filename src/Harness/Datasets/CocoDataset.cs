@@ -101,12 +101,13 @@ public sealed class CocoDataset : AnnotatedImageDataset
     /// <summary>Images listed in the annotation file with no annotation (left out of the items).</summary>
     public int ImagesWithoutAnnotations { get; }
 
+    /// <summary>The image's <c>width</c>/<c>height</c> in the annotation file (checked against the decoded image before masks are drawn).</summary>
+    protected override (int Width, int Height)? DeclaredSize(string id) => _segmentation.TryGetValue(id, out var s) ? (s.Width, s.Height) : null;
+
     protected override IReadOnlyList<ObjectAnnotation> CompleteObjects(string id, IReadOnlyList<ObjectAnnotation> objects, int width, int height)
     {
-        var (jw, jh, segs) = _segmentation[id];
+        var (_, _, segs) = _segmentation[id];
         if (segs.All(s => s is null)) return objects;
-        if (jw != width || jh != height)
-            throw new ItemLoadException(id, $"image is {width}x{height} but the annotation file says {jw}x{jh}; its masks would not line up");
         var result = new List<ObjectAnnotation>(objects.Count);
         for (int i = 0; i < objects.Count; i++)
         {

@@ -32,4 +32,7 @@ public sealed record DatasetSpec
     public int? Count { get; init; }
     /// <summary>Synthetic only (config key `image-size`): side of the square images in pixels (default 64).</summary>
     public int? ImageSize { get; init; }
+
+    /// <summary>`max-pixels`: images with more pixels (width × height, read from the header before decoding) are skipped with a reason; default <see cref="ImagePreprocessor.DefaultMaxPixels"/>.</summary>
+    public long? MaxPixels { get; init; }
 }

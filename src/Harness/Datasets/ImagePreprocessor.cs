@@ -37,14 +37,21 @@ namespace GuidedCam.Harness.Datasets;
 public static class ImagePreprocessor
 {
     /// <summary>Decodes <paramref name="path"/> and preprocesses it. A file that is missing, empty, truncated or not an image throws <see cref="ItemLoadException"/> carrying <paramref name="itemId"/>.</summary>
-    public static (float[] Input, PreprocessGeometry Geometry) Load(string path, string itemId, Preprocessing preprocessing)
+    public static (float[] Input, PreprocessGeometry Geometry) Load(string path, string itemId, Preprocessing preprocessing, long maxPixels = DefaultMaxPixels)
     {
-        using var image = Decode(path, itemId);
+        using var image = Decode(path, itemId, maxPixels);
         return Apply(image, preprocessing);
     }
 
+    /// <summary>
+    /// Largest image decoded by default: 64 megapixels (8000×8000, ~190 MB as 8-bit RGB). A file from
+    /// outside can declare 65535×65535 in a few bytes; the header is read first, so such a file is
+    /// skipped with a reason instead of exhausting memory. A dataset's `max-pixels` changes it.
+    /// </summary>
+    public const long DefaultMaxPixels = 64_000_000;
+
     /// <summary>Decodes an image file to 8-bit RGB (grey, CMYK and palette images are converted by ImageSharp).</summary>
-    public static Image<Rgb24> Decode(string path, string itemId)
+    public static Image<Rgb24> Decode(string path, string itemId, long maxPixels = DefaultMaxPixels)
     {
         FileInfo info = new(path);
         if (!info.Exists) throw new ItemLoadException(itemId, $"image file not found: {path}");
@@ -52,6 +59,8 @@ public static class ImagePreprocessor
         Image<Rgb24> image;
         try
         {
+            if (Image.Identify(path) is { } header && (long)header.Width * header.Height > maxPixels)
+                throw new ItemLoadException(itemId, $"image {path} is {header.Width}x{header.Height} = {(long)header.Width * header.Height:N0} pixels, over the limit of {maxPixels:N0} (dataset key max-pixels)");
             image = Image.Load<Rgb24>(path);
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException

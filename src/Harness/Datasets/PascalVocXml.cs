@@ -24,7 +24,9 @@ internal static class PascalVocXml
         XDocument doc;
         try
         {
-            doc = XDocument.Load(path);
+            // Annotation files come from outside: no DTD, so no entity expansion ("billion laughs") and no external entities.
+            using var reader = XmlReader.Create(path, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+            doc = XDocument.Load(reader);
         }
         catch (Exception e) when (e is XmlException or IOException or UnauthorizedAccessException)
         {

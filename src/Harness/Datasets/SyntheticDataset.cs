@@ -43,6 +43,10 @@ public sealed class SyntheticDataset : IDataset
     {
         if (count <= 0) throw new ArgumentException($"synthetic dataset '{name}': count must be positive, not {count}");
         if (imageSize < 32) throw new ArgumentException($"synthetic dataset '{name}': image-size must be at least 32, not {imageSize}");
+        // Upper limits keep a typo from asking for terabytes: items are drawn on the fly, but a batch of
+        // 16 inputs at 1024 px is already 200 MB of float32.
+        if (count > MaxCount) throw new ArgumentException($"synthetic dataset '{name}': count must be at most {MaxCount:N0}, not {count:N0}");
+        if (imageSize > MaxImageSize) throw new ArgumentException($"synthetic dataset '{name}': image-size must be at most {MaxImageSize}, not {imageSize}");
         _splitSalt = split switch
         {
             "train" => 1,
@@ -60,6 +64,11 @@ public sealed class SyntheticDataset : IDataset
     public string Name { get; }
     public string Split { get; }
     public int ImageSize { get; }
+
+    /// <summary>Largest `count` accepted.</summary>
+    public const int MaxCount = 1_000_000;
+    /// <summary>Largest `image-size` accepted.</summary>
+    public const int MaxImageSize = 1024;
     public string LabelSpace => "synthetic6";
     public IReadOnlyList<string> ClassNames => Shapes;
     public IReadOnlyList<string> ItemIds => _ids;

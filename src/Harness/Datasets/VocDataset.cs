@@ -10,6 +10,8 @@ namespace GuidedCam.Harness.Datasets;
 /// </summary>
 public sealed class VocDataset : AnnotatedImageDataset
 {
+    private readonly Dictionary<string, (int Width, int Height)> _declaredSize = new(StringComparer.Ordinal);
+
     /// <summary>The 20 VOC classes in the devkit's order (VOCdevkit VOCinit.m), which is the voc20 label space.</summary>
     public static IReadOnlyList<string> VocClassNames { get; } = new[]
     {
@@ -55,6 +57,7 @@ public sealed class VocDataset : AnnotatedImageDataset
                 objects.Add(new ObjectAnnotation(c, new Box(o.XMin - 1, o.YMin - 1, o.XMax, o.YMax), o.Difficult, o.Truncated));
             }
             if (ann.ObjectElements == 0) problems.Add($"{xml}: no <object> in the annotation");
+            if (ann.Width is int aw && ann.Height is int ah) _declaredSize[id] = (aw, ah);
             split.Add((id, jpg, objects));
         }
         ThrowIfProblems(problems);
@@ -62,6 +65,9 @@ public sealed class VocDataset : AnnotatedImageDataset
     }
 
     public override IReadOnlyList<string> ClassNames => VocClassNames;
+
+    /// <summary>The <c>&lt;size&gt;</c> of the annotation, checked against the decoded image.</summary>
+    protected override (int Width, int Height)? DeclaredSize(string id) => _declaredSize.TryGetValue(id, out var s) ? s : null;
 
     private static int IndexOf(string name)
     {

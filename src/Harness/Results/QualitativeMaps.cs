@@ -15,11 +15,14 @@ public static class QualitativeMaps
     public static void Save(string runDir, string model, string dataset, DatasetItem item, string method, string methodOptions, Tensor map, Tensor input, Normalization norm)
     {
         string file = RunLayout.MapFile(runDir, model, dataset, item.Id, method, methodOptions);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var m = map.cpu().to(ScalarType.Float32).contiguous();
-        Npy.WriteFloat32(file, m.data<float>().ToArray(), m.shape);
+        RunFolder.Writing(file, () =>
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            Npy.WriteFloat32(file, m.data<float>().ToArray(), m.shape);
+        });
         string png = RunLayout.InputImage(runDir, model, dataset, item.Id);
-        if (!File.Exists(png)) SaveInput(png, input, norm);
+        if (!File.Exists(png)) RunFolder.Writing(png, () => SaveInput(png, input, norm));
     }
 
     /// <summary>A normalised 3×H×W tensor back to an 8-bit RGB PNG.</summary>

@@ -27,16 +27,20 @@ public static class ReportBuilder
     /// </summary>
     public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null, RunView? view = null, string? reportDir = null)
     {
+        // Reads the journal as a WAL reader (a run may be writing it) and writes only report files, into
+        // the run folder or its views/<name>/; the report lock keeps two reports of one folder from interleaving.
+        using var folder = RunFolder.LockForReport(runDir);
         var results = RunResults.Load(runDir, intervals, view: view);
         reportDir ??= RunLayout.ReportDir(results.RunDir);
-        // Figures of an earlier report could belong to methods or metrics outside this view.
-        string figures = Path.Combine(reportDir, "figures");
-        if (Directory.Exists(figures))
-            foreach (string old in Directory.EnumerateFiles(figures, "*.png")) File.Delete(old);
         var files = new List<string>();
         foreach (var exporter in DefaultExporters())
-            files.AddRange(exporter.Export(results, reportDir));
-        files.AddRange(new HtmlReportExporter(files.ToList()).Export(results, reportDir));
+            files.AddRange(RunFolder.Writing(Path.Combine(reportDir, exporter.Name), () => exporter.Export(results, reportDir)));
+        var html = new HtmlReportExporter(files.ToList());
+        files.AddRange(RunFolder.Writing(Path.Combine(reportDir, html.Name), () => html.Export(results, reportDir)));
+        // Figures of an earlier report can belong to methods or metrics outside this view; only
+        // files an earlier report listed in its manifest are removed, never anything else in the folder.
+        RunFolder.RemoveStaleReportFiles(reportDir, files);
+        RunFolder.WriteReportManifest(reportDir, files);
         return files;
     }
 }

@@ -58,6 +58,7 @@ public static class ShardMerger
         if (byIndex.Values.Any(d => string.Equals(d, outFull, StringComparison.Ordinal)))
             throw new ArgumentException($"--out {outFull} is one of the shard folders; merge into a new folder");
 
+        using var folder = RunFolder.Lock(outFull, "merge");
         using var target = ResultJournal.Open(ResultJournal.PathIn(outFull));
         int mapFolders = 0;
         foreach (int index in byIndex.Keys.Order())

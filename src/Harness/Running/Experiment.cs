@@ -20,14 +20,30 @@ public sealed class Experiment
 
     public RunStats Execute(Func<Func<IRunProgress, RunStats>, RunStats>? withProgress = null, Action<string>? console = null, CancellationToken cancel = default)
     {
+        try { return ExecuteLocked(withProgress, console, cancel); }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            // A journal write that failed (disk full, file size limit, read-only file): SQLite rolled the
+            // transaction back, so what was committed before stays committed.
+            string journal = Path.GetFullPath(ResultJournal.PathIn(RunDir));
+            throw new IOException($"{journal}: cannot write the result journal ({e.Message.TrimEnd('.')}); batches committed before are kept and the next run resumes after them", e);
+        }
+    }
+
+    private RunStats ExecuteLocked(Func<Func<IRunProgress, RunStats>, RunStats>? withProgress, Action<string>? console, CancellationToken cancel)
+    {
+        // A folder that exists, is not empty and holds no journal is someone else's data: refused untouched.
+        RunFolder.RequireWritable(RunDir, "run");
         bool existed = File.Exists(ResultJournal.PathIn(RunDir));
         // Validate and load before touching the folder: a bad config leaves it as it was.
         using var journal = existed ? ResultJournal.Open(ResultJournal.PathIn(RunDir), create: false) : null;
         var store = journal is null ? null : new JournalSink(journal, RunDir);
         using var plan = RunPlan.Build(Config, store, Shard);
-        Directory.CreateDirectory(RunDir);
-        using var log = new StreamWriter(Path.Combine(RunDir, "run.log"), append: true) { AutoFlush = true };
-        void Log(string line) => log.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {line}");
+        // One writer at a time; a second one stops here, before writing anything, naming the holder.
+        using var folder = RunFolder.Lock(RunDir, "run");
+        string logPath = Path.Combine(RunDir, "run.log");
+        using var log = RunFolder.Writing(logPath, () => new StreamWriter(logPath, append: true) { AutoFlush = true });
+        void Log(string line) => RunFolder.Writing(logPath, () => log.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {line}"));
         void Say(string line)
         {
             Log(line);
@@ -44,7 +60,9 @@ public sealed class Experiment
             j.RegisterModel(stage.ModelId);
             j.RegisterDataset(stage.DatasetId);
         }
-        File.WriteAllText(Path.Combine(RunDir, "config.yaml"), resolved);
+        string configPath = Path.Combine(RunDir, "config.yaml");
+        RunFolder.Writing(configPath, () => File.WriteAllText(configPath, resolved));
+        if (folder.TakenOverFrom is { } killed) Say($"took over the run folder from a writer that ended without releasing it ({killed})");
         Say($"run {Config.Name} from {Config.SourcePath}: run {run.Id} in {RunDir} (protocol {fingerprint}){(Shard.Count > 1 ? $", shard {Shard}" : "")}");
         foreach (string line in PlanText.Lines(plan)) Say(line);
         var watch = System.Diagnostics.Stopwatch.StartNew();

@@ -83,7 +83,7 @@ public static class RunComponents
 
     public static IDataset CreateDataset(ComponentEntry e, int seed) => DatasetLoader.Open(DatasetSpecOf(e, seed));
 
-    private static readonly string[] DatasetKeys = { "root", "split", "limit", "sample", "seed", "classes", "label-file", "count", "image-size" };
+    private static readonly string[] DatasetKeys = { "root", "split", "limit", "sample", "seed", "classes", "label-file", "count", "image-size", "max-pixels" };
 
     public static DatasetSpec DatasetSpecOf(ComponentEntry e, int runSeed)
     {
@@ -101,6 +101,7 @@ public static class RunComponents
             LabelFile = e.Get("label-file"),
             Count = e.Get("count") is null ? null : IntOpt(e, "count", 0, 1),
             ImageSize = e.Get("image-size") is null ? null : IntOpt(e, "image-size", 0, 32),
+            MaxPixels = e.Get("max-pixels") is null ? null : IntOpt(e, "max-pixels", 0, 1),
         };
     }
 

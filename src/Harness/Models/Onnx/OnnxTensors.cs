@@ -78,6 +78,13 @@ public static class OnnxTensors
         }
     }
 
+    private static long ExternalNumber(Dictionary<string, string> entries, string key, long dflt, string tensor, string where)
+    {
+        if (!entries.TryGetValue(key, out var text)) return dflt;
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long v)
+            ? v : throw new InvalidDataException($"{where}: tensor '{tensor}' has external-data {key} '{text}', not a byte count");
+    }
+
     private static T[] Checked<T>(T[] values, long count, string name, string where) =>
         values.LongLength == count ? values : throw new InvalidDataException($"{where}: tensor '{name}' holds {values.LongLength} values, its shape needs {count}");
 
@@ -87,12 +94,23 @@ public static class OnnxTensors
         var entries = t.ExternalData.ToDictionary(e => e.Key, e => e.Value);
         if (!entries.TryGetValue("location", out var location))
             throw new InvalidDataException($"{where}: tensor '{t.Name}' is stored externally but names no location");
-        string path = Path.Combine(baseDir, location);
+        // A model file from outside must not read arbitrary files into tensors: the ONNX spec makes
+        // `location` a path relative to the model's folder, so absolute paths and any step out of that
+        // folder ("..", symbolic links) are refused (onnx/external_data_helper.py checks the same).
+        string dir = Path.GetFullPath(baseDir);
+        if (Path.IsPathRooted(location) || location.Contains('\0'))
+            throw new InvalidDataException($"{where}: tensor '{t.Name}' names external data at an absolute path '{location}'; it must be a file inside the model's folder {dir}");
+        string path = Path.GetFullPath(Path.Combine(dir, location));
+        string resolved = System.IO.File.Exists(path) && new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : path;
+        string dirResolved = new DirectoryInfo(dir).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? dir;
+        if (!Results.RunFolder.IsInside(dir, path) || !(Results.RunFolder.IsInside(dir, resolved) || Results.RunFolder.IsInside(dirResolved, resolved)))
+            throw new InvalidDataException($"{where}: tensor '{t.Name}' names external data '{location}' outside the model's folder {dir}; refused");
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{where}: external data file of tensor '{t.Name}' not found: {path}", path);
-        long offset = entries.TryGetValue("offset", out var o) ? long.Parse(o, System.Globalization.CultureInfo.InvariantCulture) : 0;
         using var fs = System.IO.File.OpenRead(path);
-        long length = entries.TryGetValue("length", out var l) ? long.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : fs.Length - offset;
-        if (offset + length > fs.Length) throw new InvalidDataException($"{path}: tensor '{t.Name}' wants bytes {offset}..{offset + length}, file has {fs.Length}");
+        long offset = ExternalNumber(entries, "offset", 0, t.Name, where);
+        long length = ExternalNumber(entries, "length", fs.Length - offset, t.Name, where);
+        if (offset > fs.Length || length > fs.Length - offset || length > Array.MaxLength)
+            throw new InvalidDataException($"{path}: tensor '{t.Name}' wants {length} bytes from offset {offset}, file has {fs.Length}");
         var bytes = new byte[length];
         fs.Seek(offset, SeekOrigin.Begin);
         fs.ReadExactly(bytes);

@@ -19,9 +19,9 @@ public sealed class ItemsCsvExporter : IExporter
             foreach (var r in results.Records)
                 w.WriteRecord(new[]
                 {
-                    r.Model, r.Dataset, r.ItemId, r.Target.ToString(CultureInfo.InvariantCulture),
+                    SpreadsheetSafe.Text(r.Model), SpreadsheetSafe.Text(r.Dataset), SpreadsheetSafe.Text(r.ItemId), r.Target.ToString(CultureInfo.InvariantCulture),
                     r.DatasetClass?.ToString(CultureInfo.InvariantCulture) ?? "",
-                    r.Method, r.MethodOptions, r.Metric, r.MetricOptions,
+                    SpreadsheetSafe.Text(r.Method), SpreadsheetSafe.Text(r.MethodOptions), SpreadsheetSafe.Text(r.Metric), SpreadsheetSafe.Text(r.MetricOptions),
                     CsvNumbers.Format(r.Value), r.Flagged ? "true" : "false",
                 });
         }

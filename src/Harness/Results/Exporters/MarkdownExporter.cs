@@ -24,7 +24,7 @@ public sealed class MarkdownExporter : IExporter
             md.AppendLine($"**Partial merge:** {Escape(partial)}. The tables cover only what was done.").AppendLine();
         foreach (var t in ResultTable.Build(results))
         {
-            md.AppendLine($"## {t.Model} on {t.Dataset}").AppendLine();
+            md.AppendLine($"## {Escape(t.Model)} on {Escape(t.Dataset)}").AppendLine();
             md.Append("| Method |").AppendJoin("", t.Columns.Select(c => $" {Escape(c)} |")).AppendLine();
             md.Append("|---|").AppendJoin("", t.Columns.Select(_ => "---:|")).AppendLine();
             for (int m = 0; m < t.Rows.Count; m++)
@@ -69,5 +69,20 @@ public sealed class MarkdownExporter : IExporter
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 
-    private static string Escape(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    /// <summary>
+    /// A name as literal Markdown text: CommonMark's backslash escapes for every punctuation character
+    /// that could start emphasis, a link (the brackets; "(" alone is plain text), code, HTML, strikethrough
+    /// or a table cell border; line breaks become spaces.
+    /// </summary>
+    public static string Escape(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (char c in s)
+        {
+            if (c is '\r' or '\n') { sb.Append(' '); continue; }
+            if (c is '\\' or '`' or '*' or '_' or '{' or '}' or '[' or ']' or '<' or '>' or '|' or '~') sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.ToString();
+    }
 }

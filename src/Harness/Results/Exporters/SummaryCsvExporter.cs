@@ -28,7 +28,8 @@ public sealed class SummaryCsvExporter : IExporter
             foreach (var r in results.Summary)
                 w.WriteRecord(new[]
                 {
-                    r.Model, r.Dataset, r.Method, r.MethodOptions, r.Metric, r.MetricOptions,
+                    SpreadsheetSafe.Text(r.Model), SpreadsheetSafe.Text(r.Dataset), SpreadsheetSafe.Text(r.Method), SpreadsheetSafe.Text(r.MethodOptions),
+                    SpreadsheetSafe.Text(r.Metric), SpreadsheetSafe.Text(r.MetricOptions),
                     CsvNumbers.Format(r.Mean), CsvNumbers.Format(r.Std), r.Count.ToString(CultureInfo.InvariantCulture),
                     CsvNumbers.Format(r.CiLow), CsvNumbers.Format(r.CiHigh), r.Flagged.ToString(CultureInfo.InvariantCulture),
                     r.Direction == ScoreDirection.HigherIsBetter ? "higher" : "lower",
