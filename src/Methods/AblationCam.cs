@@ -15,20 +15,30 @@ namespace GuidedCam.Methods;
 /// image at K = 512 and the default 32), each counted as a forward pass. pytorch-grad-cam
 /// (ablation_cam.py) runs the whole network on B copies of the input instead; the numbers are the same.
 ///
-/// Ablation value (METHODS.md, pytorch-grad-cam ablation_layer.py): 0 when min(A) is 0 (post-ReLU
-/// layers), else min(A) − 1e7. The minimum is the sample's own, as in the reference, whose "batch"
-/// at that point is the copies of one sample. Deviation, on purpose: the reference recomputes the
-/// minimum after each ablation inside a chunk, so in a layer with negative values its j-th copy gets
-/// min − (j+1)·1e7 and the result depends on the batch size; we use min − 1e7 for every channel.
+/// Ablation value, option `ablation-value`:
+/// - `zero` (default): the channel is set to 0, what pytorch-grad-cam's CNN AblationLayer does on the
+///   post-ReLU layers CAM methods target (its rule gives 0 whenever min(A) = 0). On a signed layer (a
+///   transformer's LayerNorm output, roughly zero-mean per token) 0 is the channel's typical value rather
+///   than "off", which makes the ablation mild; we keep 0 there too so that the value does not depend on
+///   the rest of the batch, and say so in results through the option.
+/// - `min`: min(A) − 1e7, the value pytorch-grad-cam uses when min(A) ≠ 0 (ablation_layer.py, and its
+///   AblationLayerVit for token layers): far below anything the layer produces, so the channel is "off"
+///   whatever its sign. The minimum is the sample's own. Deviation, on purpose: the reference re-reads
+///   the minimum after each ablation inside a chunk, so its j-th copy gets min − (j+1)·1e7 and the result
+///   depends on the batch size; we use min − 1e7 for every channel.
+/// On a token layer seen through a reshape, the ablated channel is the patch tokens' channel; the class
+/// token is left as it is (AblationLayerVit also overwrites it).
 /// </summary>
 public sealed class AblationCam : CamMethod
 {
     private readonly int _batchSize;
+    private readonly bool _ablateToMin;
 
     /// <summary>Options are checked here, so a bad `batch-size` fails when the run is planned, not mid-run.</summary>
     public AblationCam(IReadOnlyDictionary<string, string>? options = null) : base(options)
     {
         _batchSize = Options.GetInt(Id, "batch-size", min: 1);
+        _ablateToMin = Options["ablation-value"] == "min";
     }
 
     public const double AblationOffset = 1e7;
@@ -40,6 +50,7 @@ public sealed class AblationCam : CamMethod
     public override IReadOnlyList<OptionSpec> DeclaredOptions { get; } = new[]
     {
         new OptionSpec("batch-size", "32", "ablated copies per re-run of the network after the target layer (speed/memory only)"),
+        new OptionSpec("ablation-value", "zero", "what an ablated channel is set to: zero (0, post-ReLU layers) or min (min(A) − 1e7, off whatever the sign)", ["zero", "min"]),
     };
 
     protected override Tensor ComputeRaw(CamContext ctx)
@@ -59,7 +70,7 @@ public sealed class AblationCam : CamMethod
                 Tensor? ablated = null;
                 var tap = new LayerTap(request.ResolvedLayer, output =>
                 {
-                    ablated = Ablate(output, k0, count);
+                    ablated = Ablate(output, k0, count, _ablateToMin);
                     // An alias: the network may dispose what it is handed (Sequential does); our handle stays valid.
                     return ablated.alias();
                 });
@@ -78,12 +89,11 @@ public sealed class AblationCam : CamMethod
     }
 
     /// <summary>count copies of the 1×K×h×w output; copy j has channel k0 + j set to the ablation value.</summary>
-    private static Tensor Ablate(Tensor output, long k0, long count)
+    private static Tensor Ablate(Tensor output, long k0, long count, bool toMin)
     {
         var sample = output.detach();
         long k = sample.shape[1];
-        double min = sample.min().to(ScalarType.Float64).item<double>();
-        double value = min == 0 ? 0 : min - AblationOffset;
+        double value = toMin ? sample.min().to(ScalarType.Float64).item<double>() - AblationOffset : 0;
         var channels = torch.arange(k0, k0 + count, dtype: ScalarType.Int64, device: sample.device);
         var mask = nn.functional.one_hot(channels, k).to(ScalarType.Bool).reshape(count, k, 1, 1);
         var copies = sample.expand(count, -1, -1, -1);

@@ -87,7 +87,8 @@ public abstract class CamMethod : ISaliencyMethod
     private (Tensor Maps, Tensor Raw, int ExtraForwardPasses) Compute(SaliencyRequest request, CaptureResult cap)
     {
         if (cap.Activations.dim() != 4)
-            throw new ArgumentException($"target layer '{request.ResolvedLayer}' gives a {cap.Activations.dim()}-d output; CAM methods need N×K×h×w");
+            throw new ArgumentException($"target layer '{request.ResolvedLayer}' gives a {cap.Activations.dim()}-d output ({string.Join("×", cap.Activations.shape)}); CAM methods need N×K×h×w" +
+                (cap.Activations.dim() == 3 ? " (a transformer's tokens: give the model `reshape: vit`, or `--reshape vit`)" : ""));
         var ctx = new CamContext { Request = request, Activations = cap.Activations, Gradients = NeedsGradients ? cap.Gradients : null, Logits = cap.Logits };
         Tensor raw;
         using (torch.no_grad()) raw = ComputeRaw(ctx).to(ScalarType.Float32);

@@ -29,26 +29,28 @@ public static class BenchCommand
         var forward = new Option<bool>("--forward") { Description = "the model's raw inference throughput instead: no_grad forward only, ms/image at each batch size" };
         var config = new Option<string?>("--config") { Description = "with --forward: the config's models, threads and batch sizes" };
         var run = new Option<string?>("--run") { Description = "with --forward: a finished run folder; also prints its harness overhead ratio (stage wall time ÷ forwards spent × raw time per image, from run.log)" };
+        var layer = new Option<string?>("--layer") { Description = "target layer (module path or ONNX tensor name); default: the model's" };
+        var reshape = new Option<string?>("--reshape") { Description = "token layer as feature maps: vit or swin (transformers)" };
         var csv = new Option<string?>("--csv") { Description = "also write the rows to this CSV file" };
         var cmd = new Command("bench", "Benchmark saliency methods: ms per image and forward/backward passes per image at each batch size.")
         {
-            model, weights, methods, batches, images, repeats, threads, csv, forward, config, run,
+            model, weights, layer, reshape, methods, batches, images, repeats, threads, csv, forward, config, run,
         };
         cmd.SetAction(r => CliErrors.Guard(() => r.GetValue(forward) || r.GetValue(config) != null || r.GetValue(run) != null
             ? RunForward(r.GetValue(model)!, r.GetValue(weights), r.GetValue(config), r.GetValue(run), r.GetValue(batches), r.GetValue(repeats), r.GetValue(threads))
             : Run(r.GetValue(model)!, r.GetValue(weights), r.GetValue(methods)!, r.GetValue(batches) ?? "1,16",
-                r.GetValue(images), r.GetValue(repeats), r.GetValue(threads) ?? 1, r.GetValue(csv))));
+                r.GetValue(images), r.GetValue(repeats), r.GetValue(threads) ?? 1, r.GetValue(csv), r.GetValue(layer), r.GetValue(reshape))));
         return cmd;
     }
 
-    public static int Run(string modelArg, string? weights, string methodList, string batchList, int images, int repeats, int threads, string? csvPath)
+    public static int Run(string modelArg, string? weights, string methodList, string batchList, int images, int repeats, int threads, string? csvPath, string? layer = null, string? reshape = null)
     {
         TorchRuntime.Initialize(threads);
         var ids = methodList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var id in ids) MethodRegistry.Create(id);
         var sizes = ParseBatchSizes(batchList);
         if (images < sizes.Max()) throw new ArgumentException($"--images ({images}) must be at least the largest batch size ({sizes.Max()})");
-        using var m = RunComponents.CreateModel(RunComponents.ModelEntryFromCli(modelArg, weights), torch.CPU);
+        using var m = RunComponents.CreateModel(RunComponents.ModelEntryFromCli(modelArg, weights, layer, reshape), torch.CPU);
         using var scope = torch.NewDisposeScope();
         var inputs = BenchInputs(m, images);
         var bench = new MethodBenchmark(m.Classifier, inputs) { Repeats = repeats, Images = images };

@@ -18,30 +18,31 @@ public static class ExplainCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "builtin, a TorchVision arch (vgg16, vgg19, resnet18, resnet50, mobilenet_v2) or an .onnx file", DefaultValueFactory = _ => "builtin" };
+        var model = new Option<string>("--model") { Description = "builtin, a TorchVision arch (resnet18…152, vgg11…19[_bn], alexnet, googlenet, inception_v3, mobilenet_v2, mobilenet_v3_small/large) or an .onnx file", DefaultValueFactory = _ => "builtin" };
         var weights = new Option<string?>("--weights") { Description = "weights file (.pth, .safetensors, or the built-in model's .dat)" };
         var layer = new Option<string?>("--layer") { Description = "target layer (module path or ONNX tensor name); default: the model's" };
         var input = new Option<string>("--input") { Description = "an image file (preprocessed as the model expects) or a .npy tensor N×3×H×W / 3×H×W used as is", Required = true };
         var target = new Option<string>("--target") { Description = "class index, or top1", DefaultValueFactory = _ => "top1" };
         var methods = new Option<string>("--methods") { Description = "comma-separated method ids", DefaultValueFactory = _ => "gradcam,guidedcam" };
         var outDir = new Option<string>("--out") { Description = "output folder", Required = true };
+        var reshape = new Option<string?>("--reshape") { Description = "token layer as feature maps: vit (drop the class token, square patch grid) or swin (N×H×W×C)" };
         var seed = new Option<int>("--seed") { Description = "seed for randomised baselines", DefaultValueFactory = _ => 0 };
         var cmd = new Command("explain", "Compute saliency maps for one image or stored tensor and write them as .npy and .png overlays.")
         {
-            model, weights, layer, input, target, methods, outDir, seed,
+            model, weights, layer, reshape, input, target, methods, outDir, seed,
         };
         cmd.SetAction(r => CliErrors.Guard(() => Run(
             r.GetValue(model)!, r.GetValue(weights), r.GetValue(layer), r.GetValue(input)!, r.GetValue(target)!,
-            r.GetValue(methods)!, r.GetValue(outDir)!, r.GetValue(seed))));
+            r.GetValue(methods)!, r.GetValue(outDir)!, r.GetValue(seed), r.GetValue(reshape))));
         return cmd;
     }
 
-    public static int Run(string modelArg, string? weights, string? layer, string inputPath, string targetArg, string methodList, string outDir, int seed)
+    public static int Run(string modelArg, string? weights, string? layer, string inputPath, string targetArg, string methodList, string outDir, int seed, string? reshape = null)
     {
         TorchRuntime.Initialize();
         var methodIds = methodList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var methods = methodIds.Select(id => MethodRegistry.Create(id)).ToArray();
-        using var m = RunComponents.CreateModel(RunComponents.ModelEntryFromCli(modelArg, weights, layer), torch.CPU);
+        using var m = RunComponents.CreateModel(RunComponents.ModelEntryFromCli(modelArg, weights, layer, reshape), torch.CPU);
         string useLayer = layer ?? m.Classifier.DefaultTargetLayer;
         m.Classifier.RequireLayer(useLayer);
         using var scope = torch.NewDisposeScope();

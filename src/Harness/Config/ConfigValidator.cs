@@ -127,6 +127,9 @@ public static class ConfigValidator
             using var scope = TorchSharp.torch.NewDisposeScope();
             var x = TorchSharp.torch.tensor(item.Input, new long[] { 1, 3, h, w }).to(m.Classifier.Device);
             var cap = LayerCapture.Capture(m.Classifier, x, new long[] { 0 }, layer, withGradients: false);
+            if (cap.Activations.dim() == 3)
+                throw new ArgumentException($"model '{m.Name}': target layer '{layer}' gives a 3-d output ({string.Join("×", cap.Activations.shape)}), CAM methods need N×K×h×w; " +
+                    "it is a token layer: add `reshape: vit` to the model (drops the class token, square patch grid; `cls-tokens` and `grid` change that)");
             int k = cap.Activations.dim() > 1 ? (int)cap.Activations.shape[1] : 1;
             int classes;
             using (TorchSharp.torch.no_grad()) classes = (int)m.Classifier.Forward(x).shape[^1];

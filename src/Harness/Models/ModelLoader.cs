@@ -35,10 +35,12 @@ public static class ModelLoader
         ArgumentNullException.ThrowIfNull(spec);
         if (string.IsNullOrWhiteSpace(spec.Arch))
             throw new ArgumentException($"model '{spec.Name}': `arch` is missing (allowed: {string.Join(", ", Architectures)})");
-        if (Builtins.TryGetValue(spec.Arch, out var builtin)) return builtin(spec, device);
-        if (TorchVisionModels.IsArchitecture(spec.Arch)) return LoadTorchVision(spec, device);
-        if (spec.Arch == OnnxArch) return LoadOnnx(spec, device);
-        throw new ArgumentException($"model '{spec.Name}': unknown arch '{spec.Arch}' (allowed: {string.Join(", ", Architectures)})");
+        LoadedModel loaded;
+        if (Builtins.TryGetValue(spec.Arch, out var builtin)) loaded = builtin(spec, device);
+        else if (TorchVisionModels.IsArchitecture(spec.Arch)) loaded = LoadTorchVision(spec, device);
+        else if (spec.Arch == OnnxArch) loaded = LoadOnnx(spec, device);
+        else throw new ArgumentException($"model '{spec.Name}': unknown arch '{spec.Arch}' (allowed: {string.Join(", ", Architectures)})");
+        return spec.Reshape is null ? loaded : loaded with { Model = new ReshapingClassifier(loaded.Model, spec.Reshape) };
     }
 
     private static LoadedModel LoadTorchVision(ModelSpec spec, Device device)
@@ -49,7 +51,7 @@ public static class ModelLoader
         string labelSpace = spec.LabelSpace ?? DefaultLabelSpace;
         var model = TorchVisionModels.Create(spec.Arch, spec.Weights, device, spec.NumClasses ?? 1000, labelSpace, spec.Layer, spec.Name, spec.Seed,
             w => { warnings.Add(w); Warn(w); });
-        return new LoadedModel(model, spec.Preprocessing ?? Preprocessing.ImageNet224, labelSpace) { Warnings = warnings };
+        return new LoadedModel(model, spec.Preprocessing ?? TorchVisionModels.DefaultPreprocessing(spec.Arch), labelSpace) { Warnings = warnings };
     }
 
     private static LoadedModel LoadOnnx(ModelSpec spec, Device device)

@@ -4,7 +4,8 @@ namespace GuidedCam.Harness.Models;
 
 /// <summary>
 /// One model of a run, as a config names it. <see cref="Arch"/> is `builtin` (the project's synthetic
-/// CNN), a TorchVision architecture (vgg16, vgg19, resnet18, resnet50, mobilenet_v2) or `onnx`.
+/// CNN), a TorchVision architecture (<see cref="TorchVisionModels.Architectures"/>: resnet18…152, vgg11…19 with
+/// and without _bn, alexnet, googlenet, inception_v3, mobilenet_v2, mobilenet_v3_small/large) or `onnx`.
 /// </summary>
 public sealed record ModelSpec
 {
@@ -23,6 +24,8 @@ public sealed record ModelSpec
     public Preprocessing? Preprocessing { get; init; }
     /// <summary>Output classes; null = 1000 for TorchVision, the graph's output size for ONNX.</summary>
     public int? NumClasses { get; init; }
+    /// <summary>How the target layer's tokens become feature maps (transformers); null = the layer is already N×C×h×w.</summary>
+    public TokenReshape? Reshape { get; init; }
     /// <summary>Seed of the random init when no weights are given.</summary>
     public int Seed { get; init; }
 }

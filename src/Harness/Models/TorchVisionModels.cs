@@ -1,4 +1,5 @@
 using GuidedCam.Core;
+using GuidedCam.Harness.Datasets;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -14,17 +15,50 @@ namespace GuidedCam.Harness.Models;
 /// </summary>
 public static class TorchVisionModels
 {
+    /// <summary>
+    /// Every classifier TorchVision 0.107.0 builds, with its default target layer. The layers follow
+    /// pytorch-grad-cam's README ("Chosing the target layer"): ResNet `layer4[-1]` — we name `layer4`, whose
+    /// output is that block's output; MobileNet `features[-1]`. For VGG and AlexNet the README says
+    /// `features[-1]`, the last max-pool; METHODS.md takes the ReLU just before it instead (the last conv
+    /// block's output at twice the resolution; never the conv itself: the ReLU is in place, so a capture at
+    /// the conv would see post-ReLU activations with pre-ReLU gradients). GoogLeNet and Inception v3 are not
+    /// in that list; their last inception block (`inception5b`, `Mixed_7c`) is the usual choice (it is what
+    /// the other CNNs' rule, the last block before global pooling, gives).
+    /// </summary>
     private static readonly Dictionary<string, (Func<int, nn.Module<Tensor, Tensor>> Build, string Layer)> Table = new()
     {
-        // Default target layers: the last conv block's output (METHODS.md "Target layers"). For VGG it is
-        // the ReLU after the last conv (features.29 / features.35), never the conv itself: the ReLU is in
-        // place, so a capture at the conv would see post-ReLU activations with pre-ReLU gradients.
-        ["vgg16"] = (n => torchvision.models.vgg16(num_classes: n), "features.29"),
-        ["vgg19"] = (n => torchvision.models.vgg19(num_classes: n), "features.35"),
         ["resnet18"] = (n => torchvision.models.resnet18(num_classes: n), "layer4"),
+        ["resnet34"] = (n => torchvision.models.resnet34(num_classes: n), "layer4"),
         ["resnet50"] = (n => torchvision.models.resnet50(num_classes: n), "layer4"),
+        ["resnet101"] = (n => torchvision.models.resnet101(num_classes: n), "layer4"),
+        ["resnet152"] = (n => torchvision.models.resnet152(num_classes: n), "layer4"),
+        // VGG `features`: conv+ReLU per conv (conv+BN+ReLU with _bn) and five max-pools; the last ReLU is second to last.
+        ["vgg11"] = (n => torchvision.models.vgg11(num_classes: n), "features.19"),
+        ["vgg11_bn"] = (n => torchvision.models.vgg11_bn(num_classes: n), "features.27"),
+        ["vgg13"] = (n => torchvision.models.vgg13(num_classes: n), "features.23"),
+        ["vgg13_bn"] = (n => torchvision.models.vgg13_bn(num_classes: n), "features.33"),
+        ["vgg16"] = (n => torchvision.models.vgg16(num_classes: n), "features.29"),
+        ["vgg16_bn"] = (n => torchvision.models.vgg16_bn(num_classes: n), "features.42"),
+        ["vgg19"] = (n => torchvision.models.vgg19(num_classes: n), "features.35"),
+        ["vgg19_bn"] = (n => torchvision.models.vgg19_bn(num_classes: n), "features.51"),
+        ["alexnet"] = (n => torchvision.models.alexnet(num_classes: n), "features.11"),
+        ["googlenet"] = (n => torchvision.models.googlenet(num_classes: n), "inception5b"),
+        ["inception_v3"] = (n => torchvision.models.inception_v3(num_classes: n), "Mixed_7c"),
         ["mobilenet_v2"] = (n => torchvision.models.mobilenet_v2(num_classes: n), "features.18"),
+        // TorchVision 0.107.0 builds MobileNet v3 only with ImageNet's 1000 classes.
+        ["mobilenet_v3_small"] = (n => n == 1000 ? torchvision.models.mobilenet_v3_small() : throw Only1000("mobilenet_v3_small", n), "features.12"),
+        ["mobilenet_v3_large"] = (n => n == 1000 ? torchvision.models.mobilenet_v3_large() : throw Only1000("mobilenet_v3_large", n), "features.16"),
     };
+
+    private static ArgumentException Only1000(string arch, int classes) =>
+        new($"{arch}: TorchSharp's TorchVision 0.107.0 builds it with 1000 classes only, not {classes} (leave `num-classes` out)");
+
+    /// <summary>
+    /// Preprocessing other than ImageNet224 (resize 256, crop 224): Inception v3 was trained at 299 and
+    /// torchvision's weights transform resizes to 342 then crops 299.
+    /// </summary>
+    public static Preprocessing DefaultPreprocessing(string arch) =>
+        arch == "inception_v3" ? Preprocessing.ImageNet224 with { ResizeShorter = 342, Crop = 299 } : Preprocessing.ImageNet224;
 
     /// <summary>Weight file extensions and what reads them.</summary>
     public static IReadOnlyList<string> WeightExtensions { get; } = [".pth", ".pt", ".safetensors", ".dat"];
@@ -90,7 +124,7 @@ public static class TorchVisionModels
             string list = names.Count <= 60 ? string.Join(", ", names) : string.Join(", ", names.Take(60)) + $", … ({names.Count} in all)";
             throw new ArgumentException($"model '{name ?? arch}' ({arch}) has no layer '{layer}'. Valid layer names: {list}");
         }
-        return new ModuleClassifier(name ?? arch, module, numClasses, labelSpace, layer, device);
+        return new TorchVisionClassifier(name ?? arch, module, numClasses, labelSpace, layer, device);
     }
 
     private static (Func<int, nn.Module<Tensor, Tensor>> Build, string Layer) Entry(string arch) =>

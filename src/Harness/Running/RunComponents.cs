@@ -20,7 +20,7 @@ public sealed record RunModel(ComponentEntry Entry, GuidedCam.Core.IClassifier C
 /// </summary>
 public static class RunComponents
 {
-    private static readonly string[] ModelKeys = { "weights", "onnx", "file", "layer", "label-space", "num-classes", "seed", "resize", "crop", "mean", "std", "channel-order" };
+    private static readonly string[] ModelKeys = { "weights", "onnx", "file", "layer", "label-space", "num-classes", "seed", "resize", "crop", "mean", "std", "channel-order", "reshape", "cls-tokens", "grid" };
 
     public static RunModel CreateModel(ComponentEntry e, Device device)
     {
@@ -36,6 +36,7 @@ public static class RunComponents
             NumClasses = e.Get("num-classes") is null ? null : IntOpt(e, "num-classes", 0, 1),
             Seed = IntOpt(e, "seed", 0, 0),
             Preprocessing = PreprocessingOf(e),
+            Reshape = ReshapeOf(e),
         };
         var loaded = ModelLoader.Load(spec, device);
         return new RunModel(e, loaded.Model, loaded.Preprocessing, loaded.LabelSpace);
@@ -45,14 +46,27 @@ public static class RunComponents
     /// A model entry from command-line arguments (`explain`, `bench`): an `.onnx` path means arch onnx,
     /// anything else is an arch id (builtin, vgg16, …).
     /// </summary>
-    public static ComponentEntry ModelEntryFromCli(string model, string? weights = null, string? layer = null)
+    public static ComponentEntry ModelEntryFromCli(string model, string? weights = null, string? layer = null, string? reshape = null)
     {
         var opts = new Dictionary<string, string>();
         if (weights != null) opts["weights"] = weights;
         if (layer != null) opts["layer"] = layer;
+        if (reshape != null) opts["reshape"] = reshape;
         if (!model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return new ComponentEntry(model, model, opts, 0);
         opts["onnx"] = model;
         return new ComponentEntry(ModelLoader.OnnxArch, Path.GetFileNameWithoutExtension(model), opts, 0);
+    }
+
+    /// <summary>The token-layer reshape of a model entry (keys reshape, cls-tokens, grid); null when `reshape` is not given.</summary>
+    public static TokenReshape? ReshapeOf(ComponentEntry e)
+    {
+        if (e.Get("reshape") is not { } kind)
+        {
+            foreach (var k in new[] { "cls-tokens", "grid" })
+                if (e.Get(k) != null) throw new ArgumentException($"'{e.Name}.{k}' needs `reshape: vit`");
+            return null;
+        }
+        return TokenReshape.Parse(kind, e.Get("cls-tokens"), e.Get("grid"), e.Name);
     }
 
     /// <summary>The target layer of a model entry: its `layer` key, else the model's default.</summary>
@@ -63,7 +77,8 @@ public static class RunComponents
     {
         string[] keys = { "resize", "crop", "mean", "std", "channel-order" };
         if (!keys.Any(k => e.Get(k) != null)) return null;
-        var p = e.Id == BuiltinModel.Arch ? SyntheticDataset.DefaultPreprocessing : Preprocessing.ImageNet224;
+        var p = e.Id == BuiltinModel.Arch ? SyntheticDataset.DefaultPreprocessing
+            : TorchVisionModels.IsArchitecture(e.Id) ? TorchVisionModels.DefaultPreprocessing(e.Id) : Preprocessing.ImageNet224;
         if (e.Get("resize") is { } r)
         {
             var parts = r.Split('x', ',');

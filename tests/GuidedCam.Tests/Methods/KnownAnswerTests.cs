@@ -120,20 +120,31 @@ public sealed class KnownAnswerTests
     }
 
     [Fact]
-    public void Ablationcam_uses_min_minus_1e7_when_activations_are_not_post_relu()
+    public void Ablationcam_min_sets_an_ablated_channel_to_min_minus_1e7()
     {
         using var scope = torch.NewDisposeScope();
-        // A_1 = [[3,-1],[-1,-1]], so min(A) = -1 ≠ 0 and an ablated channel is set to v = -1 - 1e7 at
+        // ablation-value min: A_1 = [[3,-1],[-1,-1]], min(A) = -1 and an ablated channel is set to v = -1 - 1e7 at
         // every pixel. Class 1 (G_0 = [[0,0],[0,1]], G_1 = ones): y = 4 + (3-1-1-1) = 4.
         // y_0 = v + ΣA_1 = -10000001 → w_0 = (4 + 10000001)/4 = 2500001.25;
         // y_1 = 4 + 4v = -40000000 → w_1 = (4 + 40000000)/4 = 10000001.
         // raw(0,0) = w_0·1 + w_1·3 = 32500004.25; raw(1,1) = w_0·4 - w_1 = 4 (all exact in float32 but
         // the last sum, whose spacing at 3.25e7 is 2: hence the 1e-6 relative bound).
         var a = new float[,,] { { { 1, 2 }, { 3, 4 } }, { { 3, -1 }, { -1, -1 } } };
-        var r = Run("ablationcam", 1, input: Input(a));
+        var r = Run("ablationcam", 1, new Dictionary<string, string> { ["ablation-value"] = "min" }, input: Input(a));
         var raw = r.LowRes!.reshape(-1).data<float>().ToArray();
         Assert.Equal(32500004.25, raw[0], 32500004.25 * 1e-6);
         Assert.Equal(4.0, raw[3], 0.5);
+    }
+
+    [Fact]
+    public void Ablationcam_zero_sets_an_ablated_channel_to_0_on_a_signed_layer_too()
+    {
+        using var scope = torch.NewDisposeScope();
+        // Default ablation-value zero, same A and class 1 as above: y = 4; y_0 = 0 + ΣA_1 = 0 → w_0 = (4 − 0)/4 = 1;
+        // y_1 = 4 + 0 = 4 → w_1 = 0. raw = A_0 = [[1,2],[3,4]], exactly.
+        var a = new float[,,] { { { 1, 2 }, { 3, 4 } }, { { 3, -1 }, { -1, -1 } } };
+        var raw = Run("ablationcam", 1, input: Input(a)).LowRes!.reshape(-1).data<float>().ToArray();
+        Assert.Equal(new[] { 1f, 2f, 3f, 4f }, raw);
     }
 
     [Fact]

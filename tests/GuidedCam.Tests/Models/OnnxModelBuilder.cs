@@ -59,6 +59,15 @@ public sealed class OnnxModelBuilder(long opset = 13)
     public static AttributeProto Float(string name, float v) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = v };
     public static AttributeProto String(string name, string v) => new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(v) };
 
+    /// <summary>A tensor attribute holding one int64 (ConstantOfShape's `value`).</summary>
+    public static AttributeProto LongTensor(string name, long value)
+    {
+        var t = new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64 };
+        t.Dims.Add(1);
+        t.Int64Data.Add(value);
+        return new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = t };
+    }
+
     public string Save(string path)
     {
         var model = new ModelProto { IrVersion = 8, ProducerName = "GuidedCam.Tests", Graph = _graph };

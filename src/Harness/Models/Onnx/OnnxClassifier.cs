@@ -81,7 +81,8 @@ public sealed class OnnxClassifier : IClassifier
             var inputDims = inputs[0].Type?.TensorType?.Shape?.Dim;
             _context = new KernelContext(inputDims is { Count: > 0 } && inputDims[0].DimValue > 0 ? inputDims[0].DimValue : 1);
 
-            _nodes = TopologicalOrder(nodes.Where(n => n.OpType != OnnxOperators.ConstantOp).ToList());
+            _nodes = FoldConstants(TopologicalOrder(nodes.Where(n => n.OpType != OnnxOperators.ConstantOp).ToList()));
+            BatchLeading = _nodes.All(n => KeepsBatchLeading(n));
             LayerNames = _nodes.SelectMany(n => n.Outputs).Where(o => o.Length > 0).ToArray();
             if (!LayerNames.Contains(_outputName) && !_constants.ContainsKey(_outputName))
                 throw new InvalidDataException($"{_file}: graph output '{_outputName}' is produced by no node");
@@ -121,6 +122,13 @@ public sealed class OnnxClassifier : IClassifier
     public Device Device { get; }
     /// <summary>The model's default-domain opset.</summary>
     public long Opset { get; }
+    /// <summary>
+    /// True when every tensor keeps the batch as its leading axis (CNN graphs); false when a Transpose moves
+    /// it (sequence-first attention, as PyTorch exports nn.MultiheadAttention) or a constant Reshape target
+    /// does not start with the export batch (it merges the batch into another axis). Then a tap's larger
+    /// batch is run row by row (<see cref="RunRows"/>).
+    /// </summary>
+    public bool BatchLeading { get; }
     /// <summary>Name of the graph input (NCHW image batch).</summary>
     public string InputName => _inputName;
 
@@ -136,31 +144,20 @@ public sealed class OnnxClassifier : IClassifier
         }
 
         using var scope = torch.NewDisposeScope();
+        var logits = BatchLeading ? RunBatched(input, tapsByLayer) : RunRows(input, tapsByLayer);
+        return scope.MoveToOuter(logits);
+    }
+
+    /// <summary>The whole batch through each node at once (graphs whose batch axis stays leading).</summary>
+    private Tensor RunBatched(Tensor input, Dictionary<string, List<LayerTap>> tapsByLayer)
+    {
         var values = new Dictionary<string, Tensor> { [_inputName] = input };
         for (int i = 0; i < _nodes.Length; i++)
         {
             var node = _nodes[i];
-            var args = new Tensor?[node.Inputs.Count];
-            for (int j = 0; j < args.Length; j++)
-            {
-                string name = node.Inputs[j];
-                if (name.Length == 0) continue;
-                args[j] = values.TryGetValue(name, out var v) ? v : _constants[name];
-            }
+            var args = Arguments(node, name => values[name]);
             if (OnnxOperators.BatchFollowing.Contains(node.OpType)) FollowBatch(node, args);
-
-            Tensor[] outputs;
-            try
-            {
-                outputs = OnnxOperators.Kernels[node.OpType](node, args, _context);
-            }
-            catch (Exception e) when (e is ArgumentException or ExternalException)
-            {
-                // TorchSharp reports shape errors as ExternalException; name the node so the model is debuggable.
-                string message = e.Message.Split('\n')[0].Trim(); // libtorch appends a native stack trace
-                throw node.Error($"{message} (input shapes: {string.Join("; ", args.Select(a => a is null ? "none" : "[" + string.Join(",", a.shape) + "]"))})");
-            }
-
+            var outputs = Execute(node, args);
             for (int k = 0; k < node.Outputs.Count && k < outputs.Length; k++)
             {
                 string name = node.Outputs[k];
@@ -170,7 +167,7 @@ public sealed class OnnxClassifier : IClassifier
                     foreach (var tap in layerTaps)
                         value = tap.OnOutput(value) ?? value;
                 values[name] = value;
-                if (!_lastUse.ContainsKey(name) && name != _outputName && !tapsByLayer.ContainsKey(name))
+                if (IsUnread(name, tapsByLayer))
                 {
                     value.Dispose(); // an output nobody reads (Dropout mask)
                     values.Remove(name);
@@ -179,15 +176,104 @@ public sealed class OnnxClassifier : IClassifier
 
             // Free what no later node reads. Autograd keeps its own references to saved tensors, so
             // disposing our handle never breaks a later backward.
-            foreach (var name in node.Inputs.Distinct())
-            {
-                if (name.Length == 0 || name == _inputName || name == _outputName || _lastUse[name] != i || tapsByLayer.ContainsKey(name)) continue;
+            foreach (var name in DeadAfter(node, i, tapsByLayer))
                 if (values.Remove(name, out var dead)) dead.Dispose();
-            }
         }
-        var logits = values.TryGetValue(_outputName, out var y) ? y : _constants[_outputName];
-        return scope.MoveToOuter(logits);
+        return values.TryGetValue(_outputName, out var y) ? y : _constants[_outputName];
     }
+
+    /// <summary>
+    /// Graphs that are not <see cref="BatchLeading"/> hard-code the export batch of 1 inside (attention
+    /// reshapes such as [197, 4, 32] merge it with the heads), so every node runs once per row at batch 1.
+    /// Taps still see the whole batch: at a tapped tensor the rows are concatenated, the taps run, and the
+    /// result is split into rows again — so a capture's leaf, Score-CAM's batches and Ablation-CAM's
+    /// larger batch of copies (each sample's copies adjacent; later rows read their sample's tensors) all
+    /// work as on a CNN graph. Logits are the rows' logits in order.
+    /// </summary>
+    private Tensor RunRows(Tensor input, Dictionary<string, List<LayerTap>> tapsByLayer)
+    {
+        if (_context.ExportBatch != 1)
+            throw new InvalidOperationException($"{_file}: the graph was exported for batch {_context.ExportBatch} and moves its batch axis; export it for batch 1");
+        var values = new Dictionary<string, Tensor[]> { [_inputName] = Rows(input) };
+        for (int i = 0; i < _nodes.Length; i++)
+        {
+            var node = _nodes[i];
+            int rows = node.Inputs.Where(n => n.Length > 0 && values.ContainsKey(n)).Select(n => values[n].Length).DefaultIfEmpty(1).Max();
+            var perRow = new Tensor[rows][];
+            for (int r = 0; r < rows; r++)
+            {
+                int row = r;
+                var args = Arguments(node, name =>
+                {
+                    var v = values[name];
+                    if (rows % v.Length != 0) throw node.Error($"input '{name}' has {v.Length} rows, another input has {rows}: not a multiple");
+                    return v[row / (rows / v.Length)];
+                });
+                perRow[r] = Execute(node, args);
+            }
+            for (int k = 0; k < node.Outputs.Count; k++)
+            {
+                string name = node.Outputs[k];
+                var column = perRow.Select(o => k < o.Length ? o[k] : null).ToArray();
+                if (name.Length == 0 || column.Any(t => t is null)) { foreach (var t in column) t?.Dispose(); continue; }
+                var value = column!;
+                if (tapsByLayer.TryGetValue(name, out var layerTaps))
+                {
+                    var whole = torch.cat(value!, 0);
+                    foreach (var tap in layerTaps)
+                        whole = tap.OnOutput(whole) ?? whole;
+                    value = Rows(whole);
+                }
+                values[name] = value!;
+                if (IsUnread(name, tapsByLayer))
+                {
+                    foreach (var t in value) t!.Dispose();
+                    values.Remove(name);
+                }
+            }
+            foreach (var name in DeadAfter(node, i, tapsByLayer))
+                if (values.Remove(name, out var dead))
+                    foreach (var t in dead) t.Dispose();
+        }
+        return values.TryGetValue(_outputName, out var y) ? torch.cat(y, 0) : _constants[_outputName];
+    }
+
+    private static Tensor[] Rows(Tensor batch) => Enumerable.Range(0, (int)batch.shape[0]).Select(r => batch.narrow(0, r, 1)).ToArray();
+
+    private Tensor?[] Arguments(OnnxNode node, Func<string, Tensor> computed)
+    {
+        var args = new Tensor?[node.Inputs.Count];
+        for (int j = 0; j < args.Length; j++)
+        {
+            string name = node.Inputs[j];
+            if (name.Length == 0) continue;
+            args[j] = _constants.TryGetValue(name, out var c) ? c : computed(name);
+        }
+        return args;
+    }
+
+    private Tensor[] Execute(OnnxNode node, Tensor?[] args)
+    {
+        try
+        {
+            return OnnxOperators.Kernels[node.OpType](node, args, _context);
+        }
+        catch (Exception e) when (e is ArgumentException or ExternalException)
+        {
+            // TorchSharp reports shape errors as ExternalException; name the node so the model is debuggable.
+            string message = e.Message.Split('\n')[0].Trim(); // libtorch appends a native stack trace
+            throw node.Error($"{message} (input shapes: {string.Join("; ", args.Select(a => a is null ? "none" : "[" + string.Join(",", a.shape) + "]"))})");
+        }
+    }
+
+    /// <summary>An output no node reads and no tap or graph output needs (Dropout mask).</summary>
+    private bool IsUnread(string name, Dictionary<string, List<LayerTap>> tapsByLayer) =>
+        !_lastUse.ContainsKey(name) && name != _outputName && !tapsByLayer.ContainsKey(name);
+
+    /// <summary>Inputs of node <paramref name="i"/> that no later node reads (never the graph input/output or a tapped tensor).</summary>
+    private IEnumerable<string> DeadAfter(OnnxNode node, int i, Dictionary<string, List<LayerTap>> tapsByLayer) =>
+        node.Inputs.Distinct().Where(name => name.Length > 0 && name != _inputName && name != _outputName
+            && _lastUse.TryGetValue(name, out int last) && last == i && !tapsByLayer.ContainsKey(name));
 
     /// <summary>
     /// Conv nodes with a bias input (the conv bias) and BatchNormalization nodes (b = β − μ·γ/√(σ²+ε),
@@ -255,6 +341,49 @@ public sealed class OnnxClassifier : IClassifier
         string others = bad.Count > 1 ? $" ({bad.Count} unsupported nodes in all, operators: {string.Join(", ", bad.Select(b => b.OpType).Distinct())})" : "";
         throw new NotSupportedException(
             $"{_file}: unsupported ONNX operator '{first.OpType}'{domain} at node '{first.Name}'{others}. Supported operators: {string.Join(", ", OnnxOperators.SupportedOps)}");
+    }
+
+    private bool KeepsBatchLeading(OnnxNode n) => n.OpType switch
+    {
+        "Transpose" => n.Ints("perm") is long[] perm && perm.Length > 0 && perm[0] == 0,
+        "Reshape" => !_constants.TryGetValue(n.Inputs[1], out var shape) || shape.numel() == 0
+                     || shape.reshape(-1)[0].ToInt64() is var first && (first == _context.ExportBatch || first == 0),
+        _ => true,
+    };
+
+    /// <summary>
+    /// Nodes whose inputs are all constants (Identity on an initializer, the ConstantOfShape/Equal/Where
+    /// chains PyTorch exports for shapes) are run once here and become frozen constants; they are then no
+    /// layers and never follow a tap's batch.
+    /// </summary>
+    private OnnxNode[] FoldConstants(OnnxNode[] order)
+    {
+        var kept = new List<OnnxNode>(order.Length);
+        foreach (var node in order)
+        {
+            var inputs = node.Inputs.Where(i => i.Length > 0).ToList();
+            if (inputs.Count == 0 || !inputs.All(_constants.ContainsKey) || node.Outputs.Contains(_outputName))
+            {
+                kept.Add(node);
+                continue;
+            }
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var args = node.Inputs.Select(i => i.Length == 0 ? null : _constants[i]).ToArray();
+            Tensor[] outputs;
+            try
+            {
+                outputs = OnnxOperators.Kernels[node.OpType](node, args, _context);
+            }
+            catch (Exception e) when (e is ArgumentException or ExternalException)
+            {
+                throw node.Error(e.Message.Split('\n')[0].Trim());
+            }
+            for (int k = 0; k < node.Outputs.Count && k < outputs.Length; k++)
+                if (node.Outputs[k].Length > 0)
+                    _constants[node.Outputs[k]] = Freeze(outputs[k].clone());
+        }
+        return kept.ToArray();
     }
 
     /// <summary>Kahn's algorithm, stable in file order (ONNX requires sorted nodes; some exporters do not comply).</summary>

@@ -36,7 +36,20 @@ internal static class OnnxOperators
         ["Add"] = (_, x, _) => [In(x, 0) + In(x, 1)],
         ["Sub"] = (_, x, _) => [In(x, 0) - In(x, 1)],
         ["Mul"] = (_, x, _) => [In(x, 0) * In(x, 1)],
-        ["Div"] = (_, x, _) => [In(x, 0) / In(x, 1)],
+        ["Div"] = Div,
+        ["Pow"] = (_, x, _) => [In(x, 0).pow(In(x, 1))],
+        ["Sqrt"] = (_, x, _) => [In(x, 0).sqrt()],
+        ["Exp"] = (_, x, _) => [In(x, 0).exp()],
+        ["Neg"] = (_, x, _) => [In(x, 0).neg()],
+        ["Erf"] = (_, x, _) => [In(x, 0).erf()],
+        ["Gelu"] = Gelu,
+        ["LayerNormalization"] = LayerNormalization,
+        ["Slice"] = Slice,
+        ["Expand"] = Expand,
+        ["ConstantOfShape"] = ConstantOfShape,
+        ["Equal"] = (_, x, _) => [torch.eq(In(x, 0), In(x, 1))],
+        ["Where"] = (_, x, _) => [torch.where(In(x, 0).to_type(ScalarType.Bool), In(x, 1), In(x, 2))],
+        ["Split"] = Split,
         ["Gemm"] = Gemm,
         ["MatMul"] = (_, x, _) => [torch.matmul(In(x, 0), In(x, 1))],
         ["Flatten"] = Flatten,
@@ -57,11 +70,12 @@ internal static class OnnxOperators
         ["Squeeze"] = Squeeze,
         ["Transpose"] = Transpose,
         ["ReduceMean"] = ReduceMean,
+        ["ReduceSum"] = ReduceSum,
         ["Cast"] = Cast,
     };
 
     /// <summary>Element-wise / concatenating operators whose inputs must agree on the batch (see <see cref="OnnxClassifier"/>).</summary>
-    public static readonly IReadOnlySet<string> BatchFollowing = new HashSet<string> { "Add", "Sub", "Mul", "Div", "Concat" };
+    public static readonly IReadOnlySet<string> BatchFollowing = new HashSet<string> { "Add", "Sub", "Mul", "Div", "Pow", "Where", "Concat" };
 
     /// <summary>Evaluated once at load time; their outputs become frozen constants.</summary>
     public const string ConstantOp = "Constant";
@@ -332,6 +346,146 @@ internal static class OnnxOperators
         }
         return [input.mean(axes, keepdim: keep)];
     }
+
+    // Div (opset 14): integer inputs divide with truncation (shape arithmetic in exported graphs), floats exactly.
+    private static Tensor[] Div(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        var a = In(x, 0);
+        var b = In(x, 1);
+        // TorchSharp's div with a rounding mode returns float32 even for int64 operands: cast back (ONNX: same type in, out).
+        return [a.is_floating_point() || b.is_floating_point() ? a / b : torch.div(a, b, RoundingMode.trunc).to_type(a.dtype)];
+    }
+
+    // Gelu (opset 20): x·Φ(x), or its tanh approximation when approximate = "tanh".
+    private static Tensor[] Gelu(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        string approximate = n.String("approximate", "none");
+        return approximate switch
+        {
+            "none" => [F.gelu(In(x, 0))],
+            "tanh" => [GeluTanh(In(x, 0))],
+            _ => throw n.Error($"approximate '{approximate}' is not one of none, tanh"),
+        };
+    }
+
+    /// <summary>0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), the ONNX Gelu spec's tanh form (Hendrycks &amp; Gimpel 2016).</summary>
+    private static Tensor GeluTanh(Tensor x) => x * 0.5 * (1 + ((x + x.pow(3) * 0.044715) * Math.Sqrt(2 / Math.PI)).tanh());
+
+    // LayerNormalization (opset 17): normalise over the axes from `axis` on, then scale and optional bias.
+    private static Tensor[] LayerNormalization(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        if (n.Outputs.Skip(1).Any(o => o.Length > 0)) throw n.Error("the Mean and InvStdDev outputs are not supported");
+        if (n.Int("stash_type", 1) != 1) throw n.Error("only stash_type = 1 (float) is supported");
+        var input = In(x, 0);
+        long axis = n.Int("axis", -1);
+        if (axis < 0) axis += input.dim();
+        if (axis < 0 || axis >= input.dim()) throw n.Error($"axis {n.Int("axis", -1)} is out of range for a {input.dim()}-d input");
+        var scale = In(x, 1);
+        var bias = n.HasInput(2) ? In(x, 2) : null;
+        return [F.layer_norm(input, input.shape[(int)axis..], scale, bias, n.Float("epsilon", 1e-5f))];
+    }
+
+    /// <summary>
+    /// Slice (opset 13): starts/ends/axes/steps are int64 inputs; out-of-range bounds are clamped as the spec
+    /// says (INT64_MAX means "to the end"). Negative steps walk backwards: torch slices only forwards, so the
+    /// axis is flipped and the bounds mirrored.
+    /// </summary>
+    private static Tensor[] Slice(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        var data = In(x, 0);
+        long[] starts = Longs(In(x, 1));
+        long[] ends = Longs(In(x, 2));
+        long[] axes = n.HasInput(3) ? Longs(In(x, 3)) : Enumerable.Range(0, starts.Length).Select(i => (long)i).ToArray();
+        long[] steps = n.HasInput(4) ? Longs(In(x, 4)) : Enumerable.Repeat(1L, starts.Length).ToArray();
+        if (ends.Length != starts.Length || axes.Length != starts.Length || steps.Length != starts.Length)
+            throw n.Error($"starts, ends, axes and steps have different lengths ({starts.Length}, {ends.Length}, {axes.Length}, {steps.Length})");
+        var y = data;
+        for (int i = 0; i < starts.Length; i++)
+        {
+            long axis = axes[i] < 0 ? axes[i] + data.dim() : axes[i];
+            if (axis < 0 || axis >= data.dim()) throw n.Error($"axis {axes[i]} is out of range for a {data.dim()}-d input");
+            long size = y.shape[axis], step = steps[i];
+            if (step == 0) throw n.Error("a step of 0 is not allowed");
+            long start = starts[i] < 0 ? starts[i] + size : starts[i];
+            long end = ends[i] < 0 ? ends[i] + size : ends[i];
+            if (step > 0)
+            {
+                start = Math.Clamp(start, 0, size);
+                end = Math.Clamp(end, 0, size);
+                y = y.slice(axis, start, Math.Max(start, end), step);
+            }
+            else
+            {
+                // Elements start, start+step, … down to (exclusive) end; in the flipped axis index j = size−1−i.
+                start = Math.Clamp(start, -1, size - 1);
+                end = Math.Clamp(end, -1, size - 1);
+                long flippedStart = size - 1 - start, flippedEnd = size - 1 - end;
+                y = y.flip(axis).slice(axis, flippedStart, Math.Max(flippedStart, flippedEnd), -step);
+            }
+        }
+        return [y];
+    }
+
+    // Expand (opset 13): numpy (bidirectional) broadcasting of the input against the given shape.
+    private static Tensor[] Expand(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        var input = In(x, 0);
+        long[] target = Longs(In(x, 1));
+        int rank = Math.Max((int)input.dim(), target.Length);
+        var shape = new long[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            long a = i - (rank - (int)input.dim()) is int ia && ia >= 0 ? input.shape[ia] : 1;
+            long b = i - (rank - target.Length) is int ib && ib >= 0 ? target[ib] : 1;
+            if (a != b && a != 1 && b != 1) throw n.Error($"shape [{string.Join(",", input.shape)}] cannot be broadcast to [{string.Join(",", target)}]");
+            shape[i] = a == 1 ? b : a;
+        }
+        return [input.expand(shape)];
+    }
+
+    // ConstantOfShape (opset 9): a tensor of the given shape filled with `value` (a one-element tensor; default float 0).
+    private static Tensor[] ConstantOfShape(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        long[] shape = Longs(In(x, 0));
+        if (n.TensorAttribute("value") is not global::Onnx.TensorProto proto) return [torch.zeros(shape, device: In(x, 0).device)];
+        using var value = OnnxTensors.ToTensor(proto, ".", n.File);
+        if (value.numel() != 1) throw n.Error($"value must have one element, has {value.numel()}");
+        return [value.reshape(Array.Empty<long>()).expand(shape).clone().to(In(x, 0).device)];
+    }
+
+    // Split (opset 13 and 18): by the optional `split` input (13) / attribute (before 13), else into num_outputs equal parts.
+    private static Tensor[] Split(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        var input = In(x, 0);
+        long axis = n.Int("axis", 0);
+        if (axis < 0) axis += input.dim();
+        long[]? sizes = n.Opset < 13 ? n.Ints("split") : n.HasInput(1) ? Longs(In(x, 1)) : null;
+        if (sizes is null)
+        {
+            long parts = n.Outputs.Count;
+            long size = input.shape[axis];
+            long chunk = (size + parts - 1) / parts; // opset 18: the last chunk is smaller when not divisible
+            sizes = Enumerable.Range(0, (int)parts).Select(i => Math.Min(chunk, size - i * chunk)).ToArray();
+        }
+        if (sizes.Sum() != input.shape[axis]) throw n.Error($"split sizes [{string.Join(",", sizes)}] do not add up to axis {axis} of size {input.shape[axis]}");
+        return input.split(sizes, axis);
+    }
+
+    // ReduceSum (opset 13): axes are an optional int64 input; keepdims = 1 by default.
+    private static Tensor[] ReduceSum(OnnxNode n, Tensor?[] x, KernelContext _)
+    {
+        var input = In(x, 0);
+        bool keep = n.Int("keepdims", 1) != 0;
+        long[]? axes = Axes(n, x, 13);
+        if (axes is null || axes.Length == 0)
+        {
+            if (n.Int("noop_with_empty_axes", 0) != 0) return [input.alias()];
+            axes = Enumerable.Range(0, (int)input.dim()).Select(i => (long)i).ToArray();
+        }
+        return [input.sum(axes, keepdim: keep)];
+    }
+
+    private static long[] Longs(Tensor t) => t.cpu().to_type(ScalarType.Int64).reshape(-1).data<long>().ToArray();
 
     // Cast (opset 13) to the types the interpreter computes with.
     private static Tensor[] Cast(OnnxNode n, Tensor?[] x, KernelContext _)
