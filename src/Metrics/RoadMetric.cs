@@ -61,7 +61,18 @@ public sealed class RoadMetric : MetricBase, ICurveAxis
         LeastRelevantFirst => "ROAD LeRF",
         _ => "ROAD (LeRF − MoRF)/2",
     };
+    public override string ShortName => Options[OutputKey] switch
+    {
+        MostRelevantFirst => "ROAD MoRF",
+        LeastRelevantFirst => "ROAD LeRF",
+        _ => "ROAD",
+    };
+    /// <summary>After the paper's seven (10…80) and sparsity (90).</summary>
+    public override int Order => 100;
     public override string Citation => "Rong et al. 2022, ROAD (ICML); pytorch-grad-cam 1.5.5 metrics/road.py";
+
+    /// <summary>2 × #percentiles forwards per unit, shared by entries that differ only in `output` or `batch-size` (same curves on a shared batch).</summary>
+    public override MetricCost Cost(int inputHeight, int inputWidth) => new(new PassCost(ForwardsPerUnit, 0), "road:" + SharedCurvesKey);
     public override ScoreDirection Direction => Options[OutputKey] == MostRelevantFirst ? ScoreDirection.LowerIsBetter : ScoreDirection.HigherIsBetter;
     public override string Unit => "Δp";
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;

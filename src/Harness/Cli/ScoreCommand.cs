@@ -57,7 +57,7 @@ public static class ScoreCommand
         var mapArray = ReadMap(request.Map);
 
         TorchRuntime.Initialize();
-        using var m = RunComponents.CreateModel(RunComponents.ModelEntryFromCli(request.Model, request.Weights, request.Layer), torch.CPU);
+        using var m = ModelEntry.Open(ModelEntry.FromCommandLine(request.Model, request.Weights, request.Layer), torch.CPU);
         using var scope = torch.NewDisposeScope();
         var (x, geometry) = InputImage.LoadTensorOrImage(request.Input, m.Preprocessing);
         long n = x.shape[0], h = x.shape[2], w = x.shape[3];
