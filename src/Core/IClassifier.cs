@@ -18,7 +18,7 @@ public sealed record BiasLayer(string Layer, Tensor Bias);
 /// batch, with named layers that can be tapped. Implementations: <see cref="ModuleClassifier"/> for
 /// TorchSharp modules (built-in CNN, TorchVision architectures) and the ONNX graph importer.
 /// Parameters are frozen (requires_grad = false): GuidedCam never needs parameter gradients, and a
-/// backward without them costs about a third (NOTES-torchsharp.md).
+/// backward without them costs about a third (docs/torchsharp.md).
 /// </summary>
 public interface IClassifier : IDisposable
 {
@@ -42,8 +42,9 @@ public static class ClassifierExtensions
     public static void RequireLayer(this IClassifier model, string layer)
     {
         if (model.LayerNames.Contains(layer)) return;
-        // All names, however many: a truncated list hides exactly the one the user is looking for.
-        string list = string.Join(", ", model.LayerNames);
-        throw new ArgumentException($"model '{model.Name}' has no layer '{layer}'. Valid layer names: {list}");
+        throw new ArgumentException($"model '{model.Name}' has no layer '{layer}'. Valid layer names: {LayerList(model.LayerNames)}");
     }
+
+    /// <summary>Every layer name, however many: a shortened list hides exactly the one the user is looking for.</summary>
+    public static string LayerList(IEnumerable<string> names) => string.Join(", ", names);
 }

@@ -6,7 +6,7 @@ namespace GuidedCam.Core;
 
 /// <summary>
 /// Wraps a TorchSharp module. Taps are forward hooks on named submodules (they fire only through
-/// module.call, never forward — NOTES-torchsharp.md), installed for one forward and removed after.
+/// module.call, never forward — docs/torchsharp.md), installed for one forward and removed after.
 /// </summary>
 public class ModuleClassifier : IClassifier
 {

@@ -2,16 +2,37 @@ using System.Globalization;
 
 namespace GuidedCam.Core;
 
-/// <summary>One declared option: its name, default and (optionally) the values allowed.</summary>
-public sealed record OptionSpec(string Name, string Default, string Description, IReadOnlyList<string>? Allowed = null);
+/// <summary>
+/// One declared option: its name, default and (optionally) the values allowed. A null default means
+/// the option is absent unless given (a model's `weights`, a dataset's `limit`).
+/// </summary>
+public sealed record OptionSpec(string Name, string? Default, string Description, IReadOnlyList<string>? Allowed = null);
 
-/// <summary>Resolves user options against a method's (or metric's) declared options; unknown keys and bad values are errors.</summary>
+/// <summary>
+/// Resolves user options against a component's declared options (methods, metrics, models and
+/// datasets alike); unknown keys and bad values are <see cref="ArgumentException"/>s that carry the
+/// key (<see cref="KeyOf"/>), so the config layer can point at the key's YAML line.
+/// </summary>
 public static class OptionResolver
 {
+    private const string KeyData = "GuidedCam.OptionKey";
+
+    /// <summary>The error for a bad option <paramref name="key"/>: its message as given, the key attached for <see cref="KeyOf"/>.</summary>
+    public static ArgumentException Error(string key, string message)
+    {
+        var e = new ArgumentException(message);
+        e.Data[KeyData] = key;
+        return e;
+    }
+
+    /// <summary>The option key an error is about, or null when it is not about one key.</summary>
+    public static string? KeyOf(Exception e) => e.Data[KeyData] as string;
+
     public static IReadOnlyDictionary<string, string> Resolve(string owner, IReadOnlyList<OptionSpec> specs, IReadOnlyDictionary<string, string>? given)
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var s in specs) result[s.Name] = s.Default;
+        foreach (var s in specs)
+            if (s.Default is not null) result[s.Name] = s.Default;
         if (given != null)
         {
             foreach (var (key, value) in given)
@@ -20,27 +41,41 @@ public static class OptionResolver
                 if (spec is null)
                 {
                     string allowed = specs.Count == 0 ? "it takes no options" : "allowed: " + string.Join(", ", specs.Select(s => s.Name));
-                    throw new ArgumentException($"'{owner}' has no option '{key}' ({allowed})");
+                    throw OptionResolver.Error(key, $"'{owner}' has no option '{key}' ({allowed})");
                 }
                 if (spec.Allowed is { Count: > 0 } && !spec.Allowed.Contains(value))
-                    throw new ArgumentException($"'{owner}.{key}' cannot be '{value}' (allowed: {string.Join(", ", spec.Allowed)})");
+                    throw OptionResolver.Error(key, $"'{owner}.{key}' cannot be '{value}' (allowed: {string.Join(", ", spec.Allowed)})");
                 result[key] = value;
             }
         }
         return result;
     }
 
+    /// <summary>The one parser of whole-number settings (options, YAML keys, command-line values): invariant culture, at least <paramref name="min"/>.</summary>
+    public static bool TryParseWholeNumber(string? text, int min, out int value) => TryParseWholeNumber(text, min, int.MaxValue, out value);
+
+    /// <summary>Like <see cref="TryParseWholeNumber(string?, int, out int)"/>, also at most <paramref name="max"/>.</summary>
+    public static bool TryParseWholeNumber(string? text, int min, int max, out int value) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
+
     public static int GetInt(this IReadOnlyDictionary<string, string> o, string owner, string key, int min = int.MinValue)
     {
-        if (!int.TryParse(o[key], NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min)
-            throw new ArgumentException($"'{owner}.{key}' must be a whole number ≥ {min}, not '{o[key]}'");
+        if (!TryParseWholeNumber(o[key], min, out int v))
+            throw OptionResolver.Error(key, $"'{owner}.{key}' must be a whole number ≥ {min}, not '{o[key]}'");
         return v;
     }
+
+    /// <summary>Like <see cref="GetInt"/> for an option without default: null when it is not given.</summary>
+    public static int? GetIntOrNull(this IReadOnlyDictionary<string, string> o, string owner, string key, int min = int.MinValue) =>
+        o.ContainsKey(key) ? o.GetInt(owner, key, min) : null;
 
     public static double GetDouble(this IReadOnlyDictionary<string, string> o, string owner, string key)
     {
         if (!double.TryParse(o[key], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
-            throw new ArgumentException($"'{owner}.{key}' must be a number, not '{o[key]}'");
+            throw OptionResolver.Error(key, $"'{owner}.{key}' must be a number, not '{o[key]}'");
         return v;
     }
+
+    /// <summary>The value of an option without default, or null when it is not given.</summary>
+    public static string? GetOrNull(this IReadOnlyDictionary<string, string> o, string key) => o.TryGetValue(key, out var v) ? v : null;
 }

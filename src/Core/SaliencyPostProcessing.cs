@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace GuidedCam.Core;
 
 /// <summary>
-/// The shared post-processing of METHODS.md (pytorch-grad-cam 1.5.x base_cam.py / scale_cam_image):
+/// The shared post-processing of docs/spec/methods.md (pytorch-grad-cam 1.5.x base_cam.py / scale_cam_image):
 /// ReLU → per-sample min-max (eps 1e-7) at h×w → bilinear resize (half-pixel centres, no antialias,
 /// as cv2.resize INTER_LINEAR) → ReLU → min-max again. A constant map (max − min &lt; 1e-12) becomes
 /// all zeros, never NaN.

@@ -19,7 +19,7 @@ public static class TorchRuntime
     /// <summary>
     /// libgomp reads OMP_WAIT_POLICY when libtorch is first loaded. Its default (active spin-wait)
     /// makes 2-thread runs 15–20× slower on a 2-core machine under any other load
-    /// (NOTES-torchsharp.md), so we set PASSIVE in the native environment before torch loads unless
+    /// (docs/torchsharp.md), so we set PASSIVE in the native environment before torch loads unless
     /// the user chose a value. .NET's Environment.SetEnvironmentVariable does not reach native getenv.
     /// </summary>
     public static void Initialize(int? threads = null)

@@ -45,6 +45,12 @@ public sealed class AblationCam : CamMethod
 
     public override string Id => "ablationcam";
     public override string DisplayName => "Ablation-CAM (Desai & Ramaswamy 2020)";
+    public override MethodFamily Family => MethodFamily.Perturbation;
+    /// <summary>
+    /// The capture forward, then ⌈K / batch-size⌉ runs of the network up to the layer at batch 1 (each
+    /// feeding a chunk of ablated copies to the layers after it, which are not whole-image forwards).
+    /// </summary>
+    public override PassCost Cost(int channels) => new(1 + (channels + _batchSize - 1) / _batchSize, 0);
     protected override bool NeedsGradients => false;
 
     public override IReadOnlyList<OptionSpec> DeclaredOptions { get; } = new[]

@@ -19,7 +19,7 @@ public sealed class CamContext
 /// <summary>
 /// The template every activation-based method follows (pytorch-grad-cam base_cam.py): capture A and
 /// G at the target layer in one forward/backward, compute the raw h×w map (the only step a method
-/// overrides), then the shared post-processing of METHODS.md.
+/// overrides), then the shared post-processing of docs/spec/methods.md.
 /// </summary>
 public abstract class CamMethod : ISaliencyMethod
 {
@@ -31,6 +31,10 @@ public abstract class CamMethod : ISaliencyMethod
     public abstract string Id { get; }
     public abstract string DisplayName { get; }
     public virtual bool IsBaseline => false;
+    public abstract MethodFamily Family { get; }
+    public virtual MethodNeeds Needs => MethodNeeds.SpatialLayer | (NeedsGradients ? MethodNeeds.Gradients : MethodNeeds.None);
+    /// <summary>One forward with the capture, and one backward when the method reads gradients.</summary>
+    public virtual PassCost Cost(int channels) => new(1, NeedsGradients ? 1 : 0);
     public virtual bool UsesSeed => false;
     public IReadOnlyDictionary<string, string> Options { get; }
     /// <summary>The options this method takes, with defaults.</summary>

@@ -20,6 +20,10 @@ public sealed class CenterBaseline : ISaliencyMethod
     public string DisplayName => "Centre Gaussian (sanity baseline)";
     public IReadOnlyDictionary<string, string> Options { get; }
     public bool IsBaseline => true;
+    public MethodFamily Family => MethodFamily.Baseline;
+    public MethodNeeds Needs => MethodNeeds.None;
+    /// <summary>No model is run.</summary>
+    public PassCost Cost(int channels) => PassCost.None;
 
     public SaliencyResult Explain(SaliencyRequest request)
     {

@@ -11,6 +11,7 @@ public sealed class EigenCam(IReadOnlyDictionary<string, string>? options = null
 {
     public override string Id => "eigencam";
     public override string DisplayName => "Eigen-CAM (Muhammad & Yeasin 2020)";
+    public override MethodFamily Family => MethodFamily.Activation;
     protected override bool NeedsGradients => false;
     protected override Tensor ComputeRaw(CamContext ctx) => PrincipalProjection.FirstComponentMap(ctx.Activations);
 }

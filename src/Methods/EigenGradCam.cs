@@ -11,5 +11,6 @@ public sealed class EigenGradCam(IReadOnlyDictionary<string, string>? options = 
 {
     public override string Id => "eigengradcam";
     public override string DisplayName => "EigenGrad-CAM (pytorch-grad-cam)";
+    public override MethodFamily Family => MethodFamily.Gradient;
     protected override Tensor ComputeRaw(CamContext ctx) => PrincipalProjection.FirstComponentMap(ctx.G * ctx.Activations);
 }

@@ -33,6 +33,10 @@ public sealed class FullGrad : ISaliencyMethod
     public string DisplayName => "FullGrad (Srinivas & Fleuret 2019)";
     public IReadOnlyDictionary<string, string> Options { get; }
     public bool IsBaseline => false;
+    public MethodFamily Family => MethodFamily.Gradient;
+    public MethodNeeds Needs => MethodNeeds.Gradients;
+    /// <summary>One forward with every bias layer tapped and one backward to the input.</summary>
+    public PassCost Cost(int channels) => new(1, 1);
 
     public SaliencyResult Explain(SaliencyRequest request)
     {

@@ -14,6 +14,7 @@ public sealed class GlobalGuidanceCam(IReadOnlyDictionary<string, string>? optio
 {
     public override string Id => "guidedcam";
     public override string DisplayName => "Global-guidance CAM (Fahim et al. 2022)";
+    public override MethodFamily Family => MethodFamily.Gradient;
 
     public override IReadOnlyList<OptionSpec> DeclaredOptions { get; } = new[]
     {

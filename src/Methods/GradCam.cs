@@ -8,5 +8,6 @@ public sealed class GradCam(IReadOnlyDictionary<string, string>? options = null)
 {
     public override string Id => "gradcam";
     public override string DisplayName => "Grad-CAM (Selvaraju et al. 2017)";
+    public override MethodFamily Family => MethodFamily.Gradient;
     protected override Tensor ComputeRaw(CamContext ctx) => WeightedSum(ChannelWeights.GradCam(ctx.G), ctx.Activations);
 }

@@ -11,6 +11,7 @@ public sealed class GradCamElementWise(IReadOnlyDictionary<string, string>? opti
 {
     public override string Id => "gradcam-elementwise";
     public override string DisplayName => "Element-wise Grad-CAM (pytorch-grad-cam)";
+    public override MethodFamily Family => MethodFamily.Gradient;
     public override bool IsBaseline => true;
     protected override Tensor ComputeRaw(CamContext ctx) => nn.functional.relu(ctx.G * ctx.Activations).sum(1);
 }

@@ -11,6 +11,7 @@ public sealed class GradCamPlusPlus(IReadOnlyDictionary<string, string>? options
 {
     public override string Id => "gradcampp";
     public override string DisplayName => "Grad-CAM++ (Chattopadhyay et al. 2018)";
+    public override MethodFamily Family => MethodFamily.Gradient;
     protected override Tensor ComputeRaw(CamContext ctx) =>
         WeightedSum(ChannelWeights.GradCamPlusPlus(ctx.Activations, ctx.G), ctx.Activations);
 }

@@ -12,6 +12,7 @@ public sealed class HiResCam(IReadOnlyDictionary<string, string>? options = null
 {
     public override string Id => "hirescam";
     public override string DisplayName => "HiResCAM (Draelos & Carin 2020)";
+    public override MethodFamily Family => MethodFamily.Gradient;
     public override bool IsBaseline => true;
     protected override Tensor ComputeRaw(CamContext ctx) => (ctx.G * ctx.Activations).sum(1);
 }

@@ -21,7 +21,7 @@ public sealed class SaliencyResult
 {
     public required Tensor Maps { get; init; }
     public Tensor? LowRes { get; init; }
-    /// <summary>Maps that were constant and so are all zeros (METHODS.md step 6).</summary>
+    /// <summary>Maps that were constant and so are all zeros (docs/spec/methods.md, post-processing step 4).</summary>
     public int ConstantMaps { get; init; }
     /// <summary>Forward / backward passes spent for the whole batch (counted as network invocations).</summary>
     public int ForwardPasses { get; init; }
@@ -43,6 +43,10 @@ public interface ISaliencyMethod
     IReadOnlyDictionary<string, string> Options { get; }
     /// <summary>True for the sanity baselines (random, center, …), which are never counted among the ten.</summary>
     bool IsBaseline { get; }
+    MethodFamily Family { get; }
+    MethodNeeds Needs { get; }
+    /// <summary>Network work per image when the target layer has <paramref name="channels"/> channels (K).</summary>
+    PassCost Cost(int channels);
     /// <summary>True when the maps depend on <see cref="SaliencyRequest.Seed"/> (the `random` baseline): the run seed is then part of the map's identity.</summary>
     bool UsesSeed => false;
     SaliencyResult Explain(SaliencyRequest request);

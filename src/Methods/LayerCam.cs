@@ -11,6 +11,7 @@ public sealed class LayerCam(IReadOnlyDictionary<string, string>? options = null
 {
     public override string Id => "layercam";
     public override string DisplayName => "Layer-CAM (Jiang et al. 2021)";
+    public override MethodFamily Family => MethodFamily.Gradient;
     protected override Tensor ComputeRaw(CamContext ctx) =>
         (nn.functional.relu(ctx.G) * ctx.Activations).sum(1);
 }

@@ -11,7 +11,7 @@ public sealed record CaptureResult(Tensor Activations, Tensor? Gradients, Tensor
 /// Captures a layer's activations and the gradient of the target logits with respect to them, for a
 /// batch, with one forward and (when asked) one backward pass that stops at the layer.
 ///
-/// How (NOTES-torchsharp.md): the tap replaces the layer's output by a detached leaf that requires
+/// How (docs/torchsharp.md): the tap replaces the layer's output by a detached leaf that requires
 /// grad, owned by us and outside every dispose scope, and hands the network an alias of it. The
 /// network's own scopes may dispose their handles; ours stays valid. Gradients come from
 /// autograd.grad on that leaf — never called unless the score requires grad, because autograd.grad on

@@ -13,7 +13,7 @@ public static class PrincipalProjection
 {
     /// <summary>
     /// N×K×h×w → N×h×w. NaN entries count as 0 (as the reference). The SVD sign is arbitrary, so
-    /// each map is flipped to correlate non-negatively with Σ_k t_k (METHODS.md sign rule). Since X·v
+    /// each map is flipped to correlate non-negatively with Σ_k t_k (docs/spec/methods.md sign rule). Since X·v
     /// has zero mean over pixels, the sign of its dot product with the centred channel sum is the sign
     /// of the Pearson correlation. Computed in float64: the golden maps were made with a float32 SVD,
     /// and float64 keeps our side of the comparison from adding its own rounding.

@@ -18,6 +18,7 @@ public sealed class RandomCam(IReadOnlyDictionary<string, string>? options = nul
 {
     public override string Id => "random";
     public override string DisplayName => "Random-weights CAM (sanity baseline)";
+    public override MethodFamily Family => MethodFamily.Baseline;
     public override bool IsBaseline => true;
     public override bool UsesSeed => true;
     protected override bool NeedsGradients => false;
@@ -29,39 +30,21 @@ public sealed class RandomCam(IReadOnlyDictionary<string, string>? options = nul
         var weights = new float[n * k];
         for (long s = 0; s < n; s++)
         {
-            ulong state = SampleSeed(ctx.Request.Seed, ctx.Request.Targets[s], ctx.Request.Input[s]);
+            var rng = SampleRandom(ctx.Request.Seed, ctx.Request.Targets[s], ctx.Request.Input[s]);
             for (long c = 0; c < k; c++)
-                weights[s * k + c] = (float)(2.0 * NextUnit(ref state) - 1.0);
+                weights[s * k + c] = (float)(2.0 * rng.NextUnit() - 1.0);
         }
         var w = torch.tensor(weights, new long[] { n, k }, dtype: ScalarType.Float32, device: a.device).to(a.dtype);
         return WeightedSum(w, a);
     }
 
-    /// <summary>Seed from (run seed, target, 64-bit FNV-1a of the sample's float32 input bits).</summary>
-    private static ulong SampleSeed(int seed, long target, Tensor sample)
+    /// <summary>The generator of one sample: seeded from (run seed, target, 64-bit FNV-1a of the sample's float32 input bits).</summary>
+    private static SplitMix64 SampleRandom(int seed, long target, Tensor sample)
     {
         using var scope = torch.NewDisposeScope();
         var values = sample.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-        // FNV-1a with 32-bit words as its units (4× fewer steps than byte-wise; only stability matters here).
-        ulong hash = 14695981039346656037UL;
-        foreach (float v in values)
-        {
-            hash ^= BitConverter.SingleToUInt32Bits(v);
-            hash *= 1099511628211UL;
-        }
-        ulong state = (ulong)(uint)seed ^ (hash * 0x9E3779B97F4A7C15UL) ^ ((ulong)target << 32);
-        NextUnit(ref state);
-        return state;
-    }
-
-    /// <summary>SplitMix64 step → a double in [0, 1) from the top 53 bits.</summary>
-    private static double NextUnit(ref ulong state)
-    {
-        state += 0x9E3779B97F4A7C15UL;
-        ulong z = state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return (z >> 11) * (1.0 / (1UL << 53));
+        var rng = new SplitMix64((ulong)(uint)seed ^ (Fnv1a.Hash(values) * SplitMix64.Gamma) ^ ((ulong)target << 32));
+        rng.NextUInt64(); // one step, so the seeds' structure does not show in the first weight
+        return rng;
     }
 }

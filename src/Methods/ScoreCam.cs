@@ -25,6 +25,9 @@ public sealed class ScoreCam : CamMethod
 
     public override string Id => "scorecam";
     public override string DisplayName => "Score-CAM (Wang et al. 2020)";
+    public override MethodFamily Family => MethodFamily.Perturbation;
+    /// <summary>The capture forward, then one forward per masked copy: K per image.</summary>
+    public override PassCost Cost(int channels) => new(1 + channels, 0);
     protected override bool NeedsGradients => false;
 
     public override IReadOnlyList<OptionSpec> DeclaredOptions { get; } = new[]

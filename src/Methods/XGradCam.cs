@@ -11,6 +11,7 @@ public sealed class XGradCam(IReadOnlyDictionary<string, string>? options = null
 {
     public override string Id => "xgradcam";
     public override string DisplayName => "XGrad-CAM (Fu et al. 2020)";
+    public override MethodFamily Family => MethodFamily.Gradient;
     protected override Tensor ComputeRaw(CamContext ctx) =>
         WeightedSum(ChannelWeights.XGradCam(ctx.Activations, ctx.G), ctx.Activations);
 }

@@ -21,11 +21,14 @@ public sealed class AverageDropMetric(IReadOnlyDictionary<string, string>? optio
 
     public override string Id => "average-drop";
     public override string DisplayName => "Average Drop";
+    public override string ShortName => "AD %";
+    public override int Order => 10;
     public override string Citation => "Chattopadhyay et al. 2018, Grad-CAM++ (WACV), Sec. 5.1";
     public override ScoreDirection Direction => ScoreDirection.LowerIsBetter;
     public override string Unit => "%";
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => MaskingOptions;
+    public override MetricCost Cost(int inputHeight, int inputWidth) => MaskedConfidence.CostOf(Options[MaskingKey]);
 
     protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {

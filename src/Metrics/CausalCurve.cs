@@ -65,7 +65,7 @@ public static class CausalCurve
 
     /// <summary>
     /// Rank of every pixel (0 = most salient) when the flat positions are sorted by saliency descending,
-    /// ties by ascending flat index (METRICS.md; a stable sort of −S).
+    /// ties by ascending flat index (docs/spec/metrics.md; a stable sort of −S).
     /// </summary>
     public static int[] Ranks(float[] map)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using GuidedCam.Core;
 
 namespace GuidedCam.Metrics;
@@ -22,7 +21,14 @@ public static class CausalOptions
     {
         string v = options[StepKey];
         if (v == InputWidth) return null;
-        if (int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int step) && step >= 1) return step;
-        throw new ArgumentException($"'{owner}.{StepKey}' must be a whole number ≥ 1 or '{InputWidth}', not '{v}'");
+        if (OptionResolver.TryParseWholeNumber(v, 1, out int step)) return step;
+        throw OptionResolver.Error(StepKey, $"'{owner}.{StepKey}' must be a whole number ≥ 1 or '{InputWidth}', not '{v}'");
     }
+
+    /// <summary>
+    /// One forward per curve point: n = ⌈H·W / step⌉ steps give n + 1 points (the start image included),
+    /// with step = the input width when `step` is input-width.
+    /// </summary>
+    public static MetricCost CostOf(int? step, int inputHeight, int inputWidth)
+        => new(new PassCost(CausalCurve.StepCount(inputHeight * inputWidth, Math.Max(1, step ?? inputWidth)) + 1, 0));
 }

@@ -35,11 +35,14 @@ public sealed class DeletionMetric : MetricBase
 
     public override string Id => "deletion";
     public override string DisplayName => "Deletion AUC";
+    public override string ShortName => "Del";
+    public override int Order => 30;
     public override string Citation => "Petsiuk et al. 2018, RISE (BMVC), Sec. 4.1; eclique/RISE evaluation.py";
     public override ScoreDirection Direction => ScoreDirection.LowerIsBetter;
     public override string Unit => "AUC";
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => Specs;
+    public override MetricCost Cost(int inputHeight, int inputWidth) => CausalOptions.CostOf(_step, inputHeight, inputWidth);
 
     protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {

@@ -12,11 +12,14 @@ public sealed class EnergyPointingGameMetric(IReadOnlyDictionary<string, string>
 {
     public override string Id => "energy-pointing-game";
     public override string DisplayName => "Energy-based pointing game";
+    public override string ShortName => "EPG %";
+    public override int Order => 60;
     public override string Citation => "Wang et al. 2020, Score-CAM (CVPR Workshops), Sec. 5.2";
     public override ScoreDirection Direction => ScoreDirection.HigherIsBetter;
     public override string Unit => "%";
     protected override TargetSelection DefaultTarget => TargetSelection.GroundTruth;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => Array.Empty<OptionSpec>();
+    public override MetricRequirements Requirements => MetricRequirements.GroundTruthBoxes;
 
     protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {

@@ -5,7 +5,7 @@ namespace GuidedCam.Metrics;
 
 public enum ScoreDirection { HigherIsBetter, LowerIsBetter }
 
-/// <summary>Which class a metric explains (METRICS.md "Which class").</summary>
+/// <summary>Which class a metric explains (docs/spec/metrics.md "Which class").</summary>
 public enum TargetSelection
 {
     /// <summary>c = top-1 prediction on the clean image; one unit per image.</summary>
@@ -74,17 +74,26 @@ public interface IMetricAccumulator
 /// <summary>
 /// A metric declares what it is (Quantus style): id, name, citation, score direction, which class it
 /// explains, and every protocol option with its resolved value — recorded next to each result, so two
-/// protocols are never mixed and tables and plots need no special cases.
+/// protocols are never mixed and tables and plots need no special cases. It also declares how tables
+/// show it (short column name, position), what it needs of the dataset and what it costs, so the
+/// validator, the plan and every table read them instead of knowing metric ids.
 /// </summary>
 public interface IMetric
 {
     string Id { get; }
     string DisplayName { get; }
+    /// <summary>Column heading in the console table, with its unit, e.g. "AD %" or "Del".</summary>
+    string ShortName { get; }
+    /// <summary>Position of the metric's column in every table (ascending; the paper's order for its seven metrics).</summary>
+    int Order { get; }
     string Citation { get; }
     ScoreDirection Direction { get; }
     TargetSelection Target { get; }
     /// <summary>Unit of the value, e.g. "%" or "AUC".</summary>
     string Unit { get; }
+    MetricRequirements Requirements { get; }
+    /// <summary>Network work per unit for an input of the given size (deletion and insertion depend on it and on `step`).</summary>
+    MetricCost Cost(int inputHeight, int inputWidth);
     IReadOnlyList<OptionSpec> DeclaredOptions { get; }
     IReadOnlyDictionary<string, string> Options { get; }
     IReadOnlyList<MetricValue> Evaluate(MetricBatch batch);

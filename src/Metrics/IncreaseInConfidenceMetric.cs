@@ -11,11 +11,14 @@ public sealed class IncreaseInConfidenceMetric(IReadOnlyDictionary<string, strin
 {
     public override string Id => "increase-in-confidence";
     public override string DisplayName => "Increase in Confidence";
+    public override string ShortName => "IC %";
+    public override int Order => 20;
     public override string Citation => "Chattopadhyay et al. 2018, Grad-CAM++ (WACV), Sec. 5.1";
     public override ScoreDirection Direction => ScoreDirection.HigherIsBetter;
     public override string Unit => "%";
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => AverageDropMetric.MaskingOptions;
+    public override MetricCost Cost(int inputHeight, int inputWidth) => MaskedConfidence.CostOf(Options[AverageDropMetric.MaskingKey]);
 
     protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {

@@ -22,11 +22,14 @@ public sealed class InsertionMetric : MetricBase
 
     public override string Id => "insertion";
     public override string DisplayName => "Insertion AUC";
+    public override string ShortName => "Ins";
+    public override int Order => 40;
     public override string Citation => "Petsiuk et al. 2018, RISE (BMVC), Sec. 4.1; eclique/RISE evaluation.py";
     public override ScoreDirection Direction => ScoreDirection.HigherIsBetter;
     public override string Unit => "AUC";
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => CausalOptions.Shared;
+    public override MetricCost Cost(int inputHeight, int inputWidth) => CausalOptions.CostOf(_step, inputHeight, inputWidth);
 
     protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {

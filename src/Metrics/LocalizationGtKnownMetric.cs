@@ -17,11 +17,14 @@ public sealed class LocalizationGtKnownMetric : MetricBase
 
     public override string Id => "loc-gt-known";
     public override string DisplayName => "Localization accuracy (GT-known)";
+    public override string ShortName => "Loc-GT %";
+    public override int Order => 70;
     public override string Citation => "Selvaraju et al. 2017, Grad-CAM (ICCV), Sec. 4.1; ILSVRC localization protocol";
     public override ScoreDirection Direction => ScoreDirection.HigherIsBetter;
     public override string Unit => "%";
     protected override TargetSelection DefaultTarget => TargetSelection.GroundTruth;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => LocalizationProtocol.Options;
+    public override MetricRequirements Requirements => MetricRequirements.GroundTruthBoxes;
 
     protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {

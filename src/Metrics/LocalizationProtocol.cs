@@ -20,7 +20,7 @@ public static class LocalizationProtocol
     public static double ParseThreshold(string owner, IReadOnlyDictionary<string, string> options)
     {
         double t = options.GetDouble(owner, ThresholdKey);
-        if (t < 0 || t >= 1) throw new ArgumentException($"'{owner}.{ThresholdKey}' must be in [0, 1), not '{options[ThresholdKey]}'");
+        if (t < 0 || t >= 1) throw OptionResolver.Error(ThresholdKey, $"'{owner}.{ThresholdKey}' must be in [0, 1), not '{options[ThresholdKey]}'");
         return t;
     }
 

@@ -16,11 +16,14 @@ public sealed class LocalizationTop1Metric : MetricBase
 
     public override string Id => "loc-top1";
     public override string DisplayName => "Localization accuracy (top-1)";
+    public override string ShortName => "Loc-Top1 %";
+    public override int Order => 80;
     public override string Citation => "Selvaraju et al. 2017, Grad-CAM (ICCV), Sec. 4.1; ILSVRC localization protocol";
     public override ScoreDirection Direction => ScoreDirection.HigherIsBetter;
     public override string Unit => "%";
     protected override TargetSelection DefaultTarget => TargetSelection.GroundTruth;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => LocalizationProtocol.Options;
+    public override MetricRequirements Requirements => MetricRequirements.SingleLabelDataset | MetricRequirements.GroundTruthBoxes;
 
     protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using GuidedCam.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,6 +17,9 @@ public static class MaskedConfidence
     public const string Pixel = "pixel";
 
     private static readonly ConditionalWeakTable<MetricBatch, Dictionary<string, (double[] Clean, double[] Masked)>> Cache = new();
+
+    /// <summary>One masked forward per unit, shared by every metric that reads the same masking convention.</summary>
+    public static MetricCost CostOf(string masking) => new(new PassCost(1, 0), SharedKey: $"masked-confidence:{masking}");
 
     /// <summary>(Y, O) per unit for the given masking convention, computed once per batch.</summary>
     public static (double[] Clean, double[] Masked) Get(MetricBatch batch, string masking)

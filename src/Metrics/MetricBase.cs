@@ -4,7 +4,7 @@ namespace GuidedCam.Metrics;
 
 /// <summary>
 /// What every metric shares: its declared options resolved once at construction (unknown keys and bad
-/// values are errors), the `target` option (METRICS.md "Which class") and the default streaming
+/// values are errors), the `target` option (docs/spec/metrics.md "Which class") and the default streaming
 /// accumulator. A metric file then says only its protocol.
 /// </summary>
 public abstract class MetricBase : IMetric
@@ -29,6 +29,8 @@ public abstract class MetricBase : IMetric
 
     public abstract string Id { get; }
     public abstract string DisplayName { get; }
+    public abstract string ShortName { get; }
+    public abstract int Order { get; }
     public abstract string Citation { get; }
     public abstract ScoreDirection Direction { get; }
     public abstract string Unit { get; }
@@ -36,7 +38,13 @@ public abstract class MetricBase : IMetric
     public IReadOnlyList<OptionSpec> DeclaredOptions { get; }
     public IReadOnlyDictionary<string, string> Options { get; }
 
-    /// <summary>The METRICS.md default of the `target` option for this metric.</summary>
+    /// <summary>None unless the metric reads annotations or needs a particular kind of dataset.</summary>
+    public virtual MetricRequirements Requirements => MetricRequirements.None;
+
+    /// <summary>No network work unless the metric says otherwise (region metrics and sparsity read only the map).</summary>
+    public virtual MetricCost Cost(int inputHeight, int inputWidth) => MetricCost.None;
+
+    /// <summary>The docs/spec/metrics.md default of the `target` option for this metric.</summary>
     protected abstract TargetSelection DefaultTarget { get; }
 
     /// <summary>The metric's own options besides `target`. Read during construction: return a static list.</summary>

@@ -26,16 +26,19 @@ public sealed class PointingGameMetric : MetricBase
     public PointingGameMetric(IReadOnlyDictionary<string, string>? options = null) : base(options)
     {
         _tolerance = Options.GetDouble(Id, ToleranceKey);
-        if (_tolerance < 0) throw new ArgumentException($"'{Id}.{ToleranceKey}' must be ≥ 0, not '{Options[ToleranceKey]}'");
+        if (_tolerance < 0) throw OptionResolver.Error(ToleranceKey, $"'{Id}.{ToleranceKey}' must be ≥ 0, not '{Options[ToleranceKey]}'");
     }
 
     public override string Id => "pointing-game";
     public override string DisplayName => "Pointing game";
+    public override string ShortName => "PG %";
+    public override int Order => 50;
     public override string Citation => "Zhang et al. 2016, Top-down Neural Attention by Excitation Backprop (ECCV); TorchRay benchmark/pointing_game.py";
     public override ScoreDirection Direction => ScoreDirection.HigherIsBetter;
     public override string Unit => "%";
     protected override TargetSelection DefaultTarget => TargetSelection.GroundTruth;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => Specs;
+    public override MetricRequirements Requirements => MetricRequirements.GroundTruthBoxes;
 
     public override IMetricAccumulator CreateAccumulator() => new PointingGameAccumulator();
 

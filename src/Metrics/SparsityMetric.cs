@@ -13,6 +13,8 @@ public sealed class SparsityMetric(IReadOnlyDictionary<string, string>? options 
 {
     public override string Id => "sparsity";
     public override string DisplayName => "Sparsity (max / mean)";
+    public override string ShortName => "Sparsity";
+    public override int Order => 90;
     public override string Citation => "Gómez, Fréour & Mouchère 2022, Metrics for Saliency Map Evaluation of Deep Learning Explanation Methods (ICPRAI)";
     public override ScoreDirection Direction => ScoreDirection.HigherIsBetter;
     public override string Unit => "ratio";

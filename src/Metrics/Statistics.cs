@@ -1,3 +1,5 @@
+using GuidedCam.Core;
+
 namespace GuidedCam.Metrics;
 
 /// <summary>A bootstrap estimate: the statistic on the data and its percentile interval.</summary>
@@ -7,7 +9,7 @@ public sealed record BootstrapInterval(double Estimate, double Lower, double Upp
 public sealed record PairedComparison(double Difference, double Lower, double Upper, int Pairs, int UnmatchedMethod, int UnmatchedBaseline, int Resamples, double Level, ulong Seed);
 
 /// <summary>
-/// Aggregate statistics of METRICS.md: seeded percentile bootstrap confidence intervals (Efron &amp;
+/// Aggregate statistics of docs/spec/metrics.md: seeded percentile bootstrap confidence intervals (Efron &amp;
 /// Tibshirani 1993, ch. 13) of any summary statistic, resampling units with replacement, and the
 /// paired bootstrap of a method's difference to a baseline (the same resampled units for both, so the
 /// interval says whether a difference is more than item-to-item noise). The statistic is a function of
@@ -21,7 +23,7 @@ public static class Statistics
     public const int DefaultResamples = 1000;
     public const double DefaultLevel = 0.95;
     public const ulong DefaultSeed = 0;
-    /// <summary>The method every other is compared with (METRICS.md "Paired comparison").</summary>
+    /// <summary>The method every other is compared with (docs/spec/metrics.md "Summaries").</summary>
     public const string BaselineMethod = "gradcam";
 
     /// <summary>The metric's headline number on a list of values: a fresh accumulator of that metric, updated and summarised.</summary>
@@ -126,22 +128,5 @@ public static class Statistics
     {
         if (resamples < 1) throw new ArgumentException($"bootstrap resamples must be ≥ 1, not {resamples}");
         if (!(level > 0 && level < 1)) throw new ArgumentException($"confidence level must be in (0, 1), not {level}");
-    }
-
-    /// <summary>SplitMix64 (Steele, Lea &amp; Flood 2014): a tiny generator whose stream is fixed by its seed.</summary>
-    private sealed class SplitMix64(ulong seed)
-    {
-        private ulong _state = seed;
-
-        private ulong Next()
-        {
-            ulong z = _state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-
-        /// <summary>Uniform index in [0, n): the top 53 bits as a double in [0, 1), scaled (bias about n · 2⁻⁵³, negligible).</summary>
-        public int NextIndex(int n) => (int)((Next() >> 11) * (1.0 / (1UL << 53)) * n);
     }
 }

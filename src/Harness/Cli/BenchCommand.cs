@@ -3,6 +3,7 @@ using GuidedCam.Core;
 using GuidedCam.Harness.Bench;
 using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Datasets;
+using GuidedCam.Harness.Models;
 using GuidedCam.Harness.Running;
 using GuidedCam.Methods;
 using Spectre.Console;
@@ -50,7 +51,7 @@ public static class BenchCommand
         foreach (var id in ids) MethodRegistry.Create(id);
         var sizes = ParseBatchSizes(batchList);
         if (images < sizes.Max()) throw new ArgumentException($"--images ({images}) must be at least the largest batch size ({sizes.Max()})");
-        using var m = RunComponents.CreateModel(RunComponents.ModelEntryFromCli(modelArg, weights, layer, reshape), torch.CPU);
+        using var m = ModelEntry.Open(ModelEntry.FromCommandLine(modelArg, weights, layer, reshape), torch.CPU);
         using var scope = torch.NewDisposeScope();
         var inputs = BenchInputs(m, images);
         var bench = new MethodBenchmark(m.Classifier, inputs) { Repeats = repeats, Images = images };
@@ -102,10 +103,10 @@ public static class BenchCommand
         }
         else if (configPath != null) cfg = ConfigLoader.Load(configPath);
         TorchRuntime.Initialize(threads ?? cfg?.Threads ?? 1);
-        var entries = cfg?.Models ?? new[] { RunComponents.ModelEntryFromCli(modelArg, weights) };
+        var entries = cfg?.Models ?? new[] { ModelEntry.FromCommandLine(modelArg, weights) };
         foreach (var entry in entries)
         {
-            using var m = RunComponents.CreateModel(entry, torch.CPU);
+            using var m = ModelEntry.Open(entry, torch.CPU);
             var mine = stages?.Where(st => st.Stage.StartsWith(m.Name + " × ", StringComparison.Ordinal)).ToArray();
             var sizes = batchList != null ? ParseBatchSizes(batchList)
                 : mine is { Length: > 0 } ? mine.SelectMany(st => st.ForwardCallsByBatchSize.Keys).Distinct().Order().ToArray()

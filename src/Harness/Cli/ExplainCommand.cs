@@ -1,6 +1,8 @@
 using System.CommandLine;
 using GuidedCam.Core;
 using GuidedCam.Harness.Results;
+using GuidedCam.Harness.Config;
+using GuidedCam.Harness.Models;
 using GuidedCam.Harness.Running;
 using GuidedCam.Methods;
 using GuidedCam.Metrics;
@@ -42,7 +44,7 @@ public static class ExplainCommand
         TorchRuntime.Initialize();
         var methodIds = methodList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var methods = methodIds.Select(id => MethodRegistry.Create(id)).ToArray();
-        using var m = RunComponents.CreateModel(RunComponents.ModelEntryFromCli(modelArg, weights, layer, reshape), torch.CPU);
+        using var m = ModelEntry.Open(ModelEntry.FromCommandLine(modelArg, weights, layer, reshape), torch.CPU);
         string useLayer = layer ?? m.Classifier.DefaultTargetLayer;
         m.Classifier.RequireLayer(useLayer);
         using var scope = torch.NewDisposeScope();

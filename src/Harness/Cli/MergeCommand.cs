@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GuidedCam.Harness.Results;
+using GuidedCam.Harness.Results.Exporters;
 
 namespace GuidedCam.Harness.Cli;
 
@@ -20,7 +21,7 @@ public static class MergeCommand
                 (report.MissingShards.Count > 0 ? $"; MISSING shards {string.Join(", ", report.MissingShards)}" : ""));
             if (report.Partial is { } partial) Console.WriteLine($"PARTIAL merge: {partial}");
             ReportBuilder.Build(report.OutDir);
-            RunCommand.PrintSummary(report.OutDir);
+            SummaryConsoleTable.Print(report.OutDir);
             return 0;
         }));
         return cmd;

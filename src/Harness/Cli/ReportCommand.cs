@@ -3,6 +3,7 @@ using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Running;
 using Spectre.Console;
+using GuidedCam.Harness.Results.Exporters;
 
 namespace GuidedCam.Harness.Cli;
 
@@ -38,7 +39,7 @@ public static class ReportCommand
                 reportDir = Path.Combine(dir, "views", RunLayout.SafeName(cfg.Name));
             }
             var files = ReportBuilder.Build(dir, view: view, reportDir: reportDir);
-            RunCommand.PrintSummary(dir, view);
+            SummaryConsoleTable.Print(dir, view: view);
             foreach (var f in files) Console.WriteLine(f);
             return 0;
         }));

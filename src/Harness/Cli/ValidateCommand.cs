@@ -3,6 +3,7 @@ using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Running;
 using Spectre.Console;
+using GuidedCam.Harness.Datasets;
 
 namespace GuidedCam.Harness.Cli;
 
@@ -33,8 +34,10 @@ public static class ValidateCommand
         return cmd;
     }
 
-    public static void PrintPlan(ExperimentConfig cfg, RunPlan plan, string? againstRunDir)
+    /// <summary>The plan as a table (cells wanted and present, maps and passes to spend per model × dataset), on <paramref name="console"/> (the terminal when null).</summary>
+    public static void PrintPlan(ExperimentConfig cfg, RunPlan plan, string? againstRunDir, IAnsiConsole? console = null)
     {
+        console ??= AnsiConsole.Console;
         var table = new Table().AddColumns("model", "dataset", "layer", "input", "K", "items", "cells wanted", "present", "maps to compute", "image forwards", "backwards");
         foreach (var s in plan.Stages)
         {
@@ -43,18 +46,18 @@ public static class ValidateCommand
             table.AddRow(Markup.Escape(s.Model.Name), Markup.Escape(s.Dataset.Name), Markup.Escape(s.Layer), $"{s.Probe.InputWidth}×{s.Probe.InputHeight}", s.Probe.Channels.ToString(),
                 c.Items.ToString(), ge + c.CellsWanted, c.CellsPresent.ToString(), ge + c.MapsToCompute, ge + c.Forwards, ge + c.Backwards);
         }
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(cfg.Name)}[/]: {plan.Stages.Count} model × dataset, {plan.Methods.Count} methods, {plan.Metrics.Count} metrics, seed {cfg.Seed}, device {cfg.Device}, batch {cfg.BatchSize}" +
+        console.MarkupLine($"[bold]{Markup.Escape(cfg.Name)}[/]: {plan.Stages.Count} model × dataset, {plan.Methods.Count} methods, {plan.Metrics.Count} metrics, seed {cfg.Seed}, device {cfg.Device}, batch {cfg.BatchSize}" +
             (againstRunDir is null ? " (no run folder yet: everything is to compute)" : $" (against {Markup.Escape(againstRunDir)})"));
-        AnsiConsole.Write(table);
+        console.Write(table);
         foreach (var c in plan.Stages.Select(s => s.Probe).Where(c => c.UnreadableItems.Count > 0))
         {
-            AnsiConsole.WriteLine($"{c.Model} × {c.Dataset}: {c.UnreadableItems.Count} item(s) before the first readable one will be skipped: {c.UnreadableItems[0]}" +
+            console.WriteLine($"{c.Model} × {c.Dataset}: {c.UnreadableItems.Count} item(s) before the first readable one will be skipped: {c.UnreadableItems[0]}" +
                 (c.UnreadableItems.Count > 1 ? $" (and {c.UnreadableItems.Count - 1} more)" : ""));
-            if (c.Channels == 0) AnsiConsole.WriteLine($"{c.Model} × {c.Dataset}: no item could be read; the run will skip them all");
+            if (c.Channels == 0) console.WriteLine($"{c.Model} × {c.Dataset}: no item could be read; the run will skip them all");
         }
-        AnsiConsole.WriteLine("methods: " + string.Join(", ", plan.Methods.Select(m => m.Id + Opts(m.Options))));
-        AnsiConsole.WriteLine("metrics: " + string.Join(", ", plan.Metrics.Select(m => m.Id + Opts(m.Options))));
-        foreach (string line in PlanText.Lines(plan)) Console.WriteLine(line);
+        console.WriteLine("methods: " + string.Join(", ", plan.Methods.Select(m => m.Id + Opts(m.Options))));
+        console.WriteLine("metrics: " + string.Join(", ", plan.Metrics.Select(m => m.Id + Opts(m.Options))));
+        foreach (string line in PlanText.Lines(plan)) console.WriteLine(line);
     }
 
     private static string Opts(IReadOnlyDictionary<string, string> o) => o.Count == 0 ? "" : "(" + string.Join(", ", o.Select(kv => $"{kv.Key}={kv.Value}")) + ")";

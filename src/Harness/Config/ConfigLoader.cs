@@ -1,4 +1,4 @@
-using System.Globalization;
+using GuidedCam.Core;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -59,7 +59,7 @@ public static class ConfigLoader
         int Int(string key, int dflt, int min, int max = int.MaxValue)
         {
             if (!map.TryGetValue(key, out var n)) return dflt;
-            if (n is YamlScalarNode s && int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max) return v;
+            if (n is YamlScalarNode s && OptionResolver.TryParseWholeNumber(s.Value, min, max, out int v)) return v;
             Err(n, $"'{key}' must be a whole number from {min} to {max}, not '{(n as YamlScalarNode)?.Value ?? n.NodeType.ToString()}'"); return dflt;
         }
 
@@ -118,25 +118,30 @@ public static class ConfigLoader
                     case YamlMappingNode m:
                         {
                             var opts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                            var keyLines = new Dictionary<string, int>(StringComparer.Ordinal);
                             string? id = null, name = null;
                             bool ok = true;
                             foreach (var (k, v) in m.Children)
                             {
-                                string ok2 = (k as YamlScalarNode)?.Value ?? "";
+                                string optionKey = (k as YamlScalarNode)?.Value ?? "";
                                 string? value = v switch
                                 {
                                     YamlScalarNode sv => sv.Value ?? "",
                                     YamlSequenceNode sq when sq.Children.All(c => c is YamlScalarNode) => string.Join(",", sq.Children.Cast<YamlScalarNode>().Select(c => c.Value)),
                                     _ => null,
                                 };
-                                if (value is null) { Err(v, $"{key}: '{ok2}' must be a value or a list of values"); ok = false; continue; }
-                                if (ok2 == idKey) id = value;
-                                else if (ok2 == "name") name = value;
-                                else opts[ok2] = value;
+                                if (value is null) { Err(v, $"{key}: '{optionKey}' must be a value or a list of values"); ok = false; continue; }
+                                if (optionKey == idKey) id = value;
+                                else if (optionKey == "name") name = value;
+                                else
+                                {
+                                    opts[optionKey] = value;
+                                    keyLines[optionKey] = (int)k.Start.Line;
+                                }
                             }
                             if (id is null && idKey != "id") { id = name; }
                             if (id is null) { Err(m, $"{key}: an entry needs '{idKey}'"); ok = false; }
-                            if (ok) result.Add(new ComponentEntry(id!, name ?? id!, opts, (int)m.Start.Line));
+                            if (ok) result.Add(new ComponentEntry(id!, name ?? id!, opts, (int)m.Start.Line) { KeyLines = keyLines });
                             break;
                         }
                     default:

@@ -1,5 +1,6 @@
 using GuidedCam.Core;
-using GuidedCam.Harness.Running;
+using GuidedCam.Harness.Datasets;
+using GuidedCam.Harness.Models;
 using GuidedCam.Methods;
 using GuidedCam.Metrics;
 
@@ -12,6 +13,8 @@ public sealed record PlanCell(string Model, string Dataset, int Items, string La
     public IReadOnlyList<string> UnreadableItems { get; init; } = Array.Empty<string>();
     /// <summary>Number of classes the model scores (the length of a logits row).</summary>
     public int ModelClasses { get; init; }
+    /// <summary>Rank of the target layer's output (4 for N×K×h×w feature maps).</summary>
+    public int LayerRank { get; init; } = 4;
 }
 
 /// <summary>
@@ -22,7 +25,7 @@ public sealed record PlanCell(string Model, string Dataset, int Items, string La
 public sealed record Plan(IReadOnlyList<PlanCell> Cells, IReadOnlyList<ISaliencyMethod> Methods, IReadOnlyList<IMetric> Metrics) : IDisposable
 {
     public IReadOnlyList<RunModel> Models { get; init; } = Array.Empty<RunModel>();
-    public IReadOnlyList<(ComponentEntry Entry, Datasets.IDataset Dataset)> Datasets { get; init; } = Array.Empty<(ComponentEntry, Datasets.IDataset)>();
+    public IReadOnlyList<(ComponentEntry Entry, IDataset Dataset)> Datasets { get; init; } = Array.Empty<(ComponentEntry, IDataset)>();
 
     public void Dispose()
     {
@@ -37,37 +40,41 @@ public sealed record Plan(IReadOnlyList<PlanCell> Cells, IReadOnlyList<ISaliency
 /// </summary>
 public static class ConfigValidator
 {
-    public static Plan Validate(ExperimentConfig cfg, bool loadModels = true)
+    /// <param name="methods">Where method ids are looked up; the built-in methods when null.</param>
+    /// <param name="metrics">Where metric ids are looked up; the built-in metrics when null.</param>
+    public static Plan Validate(ExperimentConfig cfg, bool loadModels = true, MethodCatalog? methods = null, MetricCatalog? metrics = null)
     {
+        var methodCatalog = methods ?? MethodRegistry.BuiltIn;
+        var metricCatalog = metrics ?? MetricRegistry.BuiltIn;
         var errors = new List<string>();
-        string Where(ComponentEntry e) => $"{cfg.SourcePath}:{e.Line}";
-        var methods = new List<ISaliencyMethod>();
+        string Where(ComponentEntry e, Exception? ex = null) => $"{cfg.SourcePath}:{e.LineOf(ex is null ? null : OptionResolver.KeyOf(ex))}";
+        var methodList = new List<ISaliencyMethod>();
         foreach (var e in cfg.Methods)
         {
-            try { methods.Add(MethodRegistry.Create(e.Id, e.Options)); }
-            catch (ArgumentException ex) { errors.Add($"{Where(e)}: methods: {ex.Message}"); }
+            try { methodList.Add(methodCatalog.Create(e.Id, e.Options)); }
+            catch (ArgumentException ex) { errors.Add($"{Where(e, ex)}: methods: {ex.Message}"); }
         }
-        var metrics = new List<IMetric>();
+        var metricList = new List<(ComponentEntry Entry, IMetric Metric)>();
         foreach (var e in cfg.Metrics)
         {
-            try { metrics.Add(MetricRegistry.Create(e.Id, e.Options)); }
-            catch (ArgumentException ex) { errors.Add($"{Where(e)}: metrics: {ex.Message}"); }
+            try { metricList.Add((e, metricCatalog.Create(e.Id, e.Options))); }
+            catch (ArgumentException ex) { errors.Add($"{Where(e, ex)}: metrics: {ex.Message}"); }
         }
-        errors.AddRange(DuplicateVariants(cfg, "methods", cfg.Methods, e => MethodRegistry.Create(e.Id, e.Options).Options));
-        errors.AddRange(DuplicateVariants(cfg, "metrics", cfg.Metrics, e => MetricRegistry.Create(e.Id, e.Options).Options));
+        errors.AddRange(DuplicateVariants(cfg, "methods", cfg.Methods, e => methodCatalog.Create(e.Id, e.Options).Options));
+        errors.AddRange(DuplicateVariants(cfg, "metrics", cfg.Metrics, e => metricCatalog.Create(e.Id, e.Options).Options));
         try { TorchRuntime.ResolveDevice(cfg.Device); }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException) { errors.Add($"{cfg.SourcePath}: device: {ex.Message}"); }
 
-        var datasets = new List<(ComponentEntry e, Datasets.IDataset d)>();
+        var datasets = new List<(ComponentEntry e, IDataset d)>();
         foreach (var e in cfg.Datasets)
         {
-            try { datasets.Add((e, RunComponents.CreateDataset(e, cfg.Seed))); }
-            catch (Exception ex) when (IsInputError(ex)) { errors.Add($"{Where(e)}: datasets: {ex.Message}"); }
+            try { datasets.Add((e, DatasetEntry.Open(e, cfg.Seed))); }
+            catch (Exception ex) when (IsInputError(ex)) { errors.Add($"{Where(e, ex)}: datasets: {ex.Message}"); }
         }
-        // METRICS.md §7: loc-top1 is the ILSVRC protocol (one label per image); multi-label datasets report only loc-gt-known.
-        foreach (var m in cfg.Metrics.Where(m => m.Id == "loc-top1"))
-            foreach (var (e, d) in datasets.Where(t => t.e.Id is "coco" or "voc"))
-                errors.Add($"{Where(m)}: metrics: loc-top1 needs one label per image; dataset '{d.Name}' ({e.Id}) is multi-label — use loc-gt-known there");
+        foreach (var (e, metric) in metricList)
+            foreach (var (_, d) in datasets)
+                if (Unmet(metric.Requirements, d) is { } why)
+                    errors.Add($"{Where(e)}: metrics: {metric.Id} {why}");
         var cells = new List<PlanCell>();
         var models = new List<RunModel>();
         // Loaded once on the run's device and kept in the plan: `run` executes this plan.
@@ -78,11 +85,13 @@ public static class ConfigValidator
             RunModel? m = null;
             try
             {
-                m = RunComponents.CreateModel(e, device);
+                m = ModelEntry.Open(e, device);
+                var probed = new List<PlanCell>();
                 foreach (var (de, d) in datasets)
                 {
                     var cell = Probe(m, d);
                     cells.Add(cell);
+                    probed.Add(cell);
                     // The run maps every item's classes into the model's label space (the units are
                     // stored with their ground-truth targets): a missing map or a class past the
                     // model's last logit would stop the run mid-way, so both are config errors here.
@@ -90,11 +99,14 @@ public static class ConfigValidator
                         errors.Add($"{Where(de)}: datasets: '{d.Name}' with model '{m.Name}' (line {e.Line}): {problem}");
                 }
                 models.Add(m);
+                foreach (var method in methodList)
+                    if (Unmet(method.Needs, m, probed) is { } why)
+                        errors.Add($"{Where(e)}: models: method {method.Id} {why}");
             }
             catch (Exception ex) when (IsInputError(ex))
             {
                 m?.Dispose();
-                errors.Add($"{Where(e)}: models: {ex.Message}");
+                errors.Add($"{Where(e, ex)}: models: {ex.Message}");
             }
         }
         if (errors.Count > 0)
@@ -102,7 +114,25 @@ public static class ConfigValidator
             foreach (var m in models) m.Dispose();
             throw new ConfigException(errors);
         }
-        return new Plan(cells, methods, metrics) { Models = models, Datasets = datasets };
+        return new Plan(cells, methodList, metricList.Select(t => t.Metric).ToList()) { Models = models, Datasets = datasets };
+    }
+
+    /// <summary>Why a dataset cannot serve a metric's requirements, or null when it can.</summary>
+    private static string? Unmet(MetricRequirements needs, IDataset d)
+    {
+        if (needs.HasFlag(MetricRequirements.SingleLabelDataset) && !d.SingleLabel)
+            return $"needs one label per image; dataset '{d.Name}' is multi-label";
+        if (needs.HasFlag(MetricRequirements.GroundTruthBoxes) && !d.HasBoxes)
+            return $"needs ground-truth boxes; dataset '{d.Name}' has none";
+        return null;
+    }
+
+    /// <summary>Why a model cannot serve a method's needs, or null when it can.</summary>
+    private static string? Unmet(MethodNeeds needs, RunModel m, IReadOnlyList<PlanCell> probed)
+    {
+        if (needs.HasFlag(MethodNeeds.SpatialLayer) && probed.FirstOrDefault(p => p.LayerRank != 4) is { } flat)
+            return $"needs an N×K×h×w target layer; layer '{m.Layer}' gives a {flat.LayerRank}-d output (choose a convolutional layer with `layer:`)";
+        return null;
     }
 
     /// <summary>
@@ -110,15 +140,15 @@ public static class ConfigValidator
     /// the dataset's first item that loads. Items that do not load are skipped here as the run skips
     /// them (with their reason), so one bad image never fails the whole config.
     /// </summary>
-    private static PlanCell Probe(RunModel m, Datasets.IDataset d)
+    private static PlanCell Probe(RunModel m, IDataset d)
     {
-        string layer = RunComponents.LayerOf(m);
+        string layer = m.Layer;
         var unreadable = new List<string>();
         foreach (string id in d.ItemIds)
         {
             DatasetItem item;
             try { item = d.Load(id, m.Preprocessing); }
-            catch (Datasets.ItemLoadException e)
+            catch (ItemLoadException e)
             {
                 unreadable.Add(e.Message);
                 continue;
@@ -133,16 +163,16 @@ public static class ConfigValidator
             int k = cap.Activations.dim() > 1 ? (int)cap.Activations.shape[1] : 1;
             int classes;
             using (TorchSharp.torch.no_grad()) classes = (int)m.Classifier.Forward(x).shape[^1];
-            return new PlanCell(m.Name, d.Name, d.ItemIds.Count, layer, h, w, k) { UnreadableItems = unreadable, ModelClasses = classes };
+            return new PlanCell(m.Name, d.Name, d.ItemIds.Count, layer, h, w, k) { UnreadableItems = unreadable, ModelClasses = classes, LayerRank = (int)cap.Activations.dim() };
         }
         return new PlanCell(m.Name, d.Name, d.ItemIds.Count, layer, 0, 0, 0) { UnreadableItems = unreadable };
     }
 
     /// <summary>Why the dataset's ground-truth classes cannot become targets of the model (null when they can).</summary>
-    private static string? LabelProblem(Datasets.IDataset d, RunModel m, PlanCell cell)
+    private static string? LabelProblem(IDataset d, RunModel m, PlanCell cell)
     {
-        Datasets.LabelMap map;
-        try { map = Datasets.LabelSpaces.Resolve(d.LabelSpace, d.ClassNames, m.LabelSpace); }
+        LabelMap map;
+        try { map = LabelSpaces.Resolve(d.LabelSpace, d.ClassNames, m.LabelSpace); }
         catch (Exception e) when (IsInputError(e)) { return $"the run maps the dataset's classes into the model's label space: {e.Message}"; }
         if (cell.ModelClasses <= 0) return null; // no item loaded; the run skips them all
         for (int c = 0; c < d.ClassNames.Count; c++)
@@ -173,5 +203,5 @@ public static class ConfigValidator
     /// <summary>Errors caused by what the user wrote or pointed at (as opposed to bugs).</summary>
     public static bool IsInputError(Exception ex) =>
         ex is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or FormatException or NotSupportedException
-            or Datasets.DatasetLayoutException or Datasets.ItemLoadException;
+            or DatasetLayoutException or ItemLoadException;
 }

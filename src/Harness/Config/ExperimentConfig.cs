@@ -3,11 +3,17 @@ namespace GuidedCam.Harness.Config;
 /// <summary>
 /// One configured component (a model, dataset, method or metric): its id (arch, kind, method or
 /// metric id), a display name, its options as strings (lists joined by commas) and where it stands
-/// in the YAML file, so later validation can still name the line.
+/// in the YAML file (the entry's and each key's), so later validation can still name the line.
 /// </summary>
 public sealed record ComponentEntry(string Id, string Name, IReadOnlyDictionary<string, string> Options, int Line)
 {
+    /// <summary>The line each option key stands on; keys not listed (entries built in code) use <see cref="Line"/>.</summary>
+    public IReadOnlyDictionary<string, int> KeyLines { get; init; } = new Dictionary<string, int>();
+
     public string? Get(string key) => Options.TryGetValue(key, out var v) ? v : null;
+
+    /// <summary>The line of <paramref name="key"/> when it was written in the file, else the entry's line.</summary>
+    public int LineOf(string? key) => key is not null && KeyLines.TryGetValue(key, out int line) ? line : Line;
 }
 
 /// <summary>An experiment as written in one YAML file: models × datasets × methods × metrics.</summary>

@@ -12,18 +12,22 @@ public abstract class AnnotatedImageDataset : IDataset
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private IReadOnlyList<string> _itemIds = Array.Empty<string>();
 
-    protected AnnotatedImageDataset(DatasetSpec spec, string labelSpace)
+    protected AnnotatedImageDataset(DatasetSpec spec, string labelSpace, bool singleLabel)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ItemSelection.ValidateOptions(spec);
         Spec = spec;
         Name = spec.Name;
         LabelSpace = labelSpace;
+        SingleLabel = singleLabel;
     }
 
     public DatasetSpec Spec { get; }
     public string Name { get; }
     public string LabelSpace { get; }
+    public bool SingleLabel { get; }
+    /// <summary>All three annotation formats (ILSVRC, COCO, VOC) carry a box for every object.</summary>
+    public bool HasBoxes => true;
     public abstract IReadOnlyList<string> ClassNames { get; }
     public IReadOnlyList<string> ItemIds => _itemIds;
 

@@ -22,7 +22,7 @@ public sealed class CocoDataset : AnnotatedImageDataset
     private readonly int[] _categoryIds;
     private readonly Dictionary<string, (int Width, int Height, CocoSegmentation?[] Segmentations)> _segmentation = new(StringComparer.Ordinal);
 
-    public CocoDataset(DatasetSpec spec) : base(spec, "coco80")
+    public CocoDataset(DatasetSpec spec) : base(spec, "coco80", singleLabel: false)
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(spec.Root)) throw new DatasetLayoutException(spec.Name, new[] { "`root` is missing: give the folder that holds val2014/ and annotations/" });

@@ -13,6 +13,10 @@ public interface IDataset
     /// <summary>Label space id of the annotations: imagenet1k, coco80, voc20, synthetic6.</summary>
     string LabelSpace { get; }
     IReadOnlyList<string> ClassNames { get; }
+    /// <summary>True when every image has exactly one label (ImageNet, the synthetic set); COCO and VOC are multi-label.</summary>
+    bool SingleLabel { get; }
+    /// <summary>True when items carry ground-truth boxes (or masks) of their objects.</summary>
+    bool HasBoxes { get; }
     /// <summary>Item ids in the run's deterministic order; sharding splits this list.</summary>
     IReadOnlyList<string> ItemIds { get; }
     /// <summary>Loads one item. Throws <see cref="ItemLoadException"/> for an unreadable image: the runner logs it with the id and goes on.</summary>

@@ -24,7 +24,7 @@ public sealed class ImageNetDataset : AnnotatedImageDataset
     private readonly string[] _wnids;
     private readonly string[] _names;
 
-    public ImageNetDataset(DatasetSpec spec) : base(spec, "imagenet1k")
+    public ImageNetDataset(DatasetSpec spec) : base(spec, "imagenet1k", singleLabel: true)
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(spec.Root)) throw new DatasetLayoutException(spec.Name, new[] { "`root` is missing: give the folder that holds ILSVRC2012_img_val/" });

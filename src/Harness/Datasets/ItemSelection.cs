@@ -1,3 +1,5 @@
+using GuidedCam.Core;
+
 namespace GuidedCam.Harness.Datasets;
 
 /// <summary>
@@ -51,21 +53,12 @@ public static class ItemSelection
     public static IReadOnlyList<string> Sample(IReadOnlyList<string> ids, int n, int seed)
     {
         int[] index = Enumerable.Range(0, ids.Count).ToArray();
-        ulong state = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + 0xD1B54A32D192ED03UL);
+        var rng = new SplitMix64(unchecked((ulong)seed * SplitMix64.Gamma + 0xD1B54A32D192ED03UL));
         for (int i = 0; i < n; i++)
         {
-            int j = i + (int)(NextUInt64(ref state) % (ulong)(index.Length - i));
+            int j = i + (int)(rng.NextUInt64() % (ulong)(index.Length - i));
             (index[i], index[j]) = (index[j], index[i]);
         }
         return index.Take(n).Order().Select(i => ids[i]).ToArray();
-    }
-
-    private static ulong NextUInt64(ref ulong state)
-    {
-        // SplitMix64 output function (Steele, Lea & Flood 2014; constants from the reference code).
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

@@ -71,6 +71,9 @@ public sealed class SyntheticDataset : IDataset
     public const int MaxImageSize = 1024;
     public string LabelSpace => "synthetic6";
     public IReadOnlyList<string> ClassNames => Shapes;
+    /// <summary>Exactly one object per image, with its box and mask.</summary>
+    public bool SingleLabel => true;
+    public bool HasBoxes => true;
     public IReadOnlyList<string> ItemIds => _ids;
 
     private int IndexOf(string id)

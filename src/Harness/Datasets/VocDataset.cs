@@ -21,7 +21,7 @@ public sealed class VocDataset : AnnotatedImageDataset
 
     private static readonly string[] Splits = { "train", "val", "trainval" };
 
-    public VocDataset(DatasetSpec spec) : base(spec, "voc20")
+    public VocDataset(DatasetSpec spec) : base(spec, "voc20", singleLabel: false)
     {
         var problems = new List<string>();
         string year = FindYearFolder(spec, problems);

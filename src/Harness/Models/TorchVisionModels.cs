@@ -19,7 +19,7 @@ public static class TorchVisionModels
     /// Every classifier TorchVision 0.107.0 builds, with its default target layer. The layers follow
     /// pytorch-grad-cam's README ("Chosing the target layer"): ResNet `layer4[-1]` — we name `layer4`, whose
     /// output is that block's output; MobileNet `features[-1]`. For VGG and AlexNet the README says
-    /// `features[-1]`, the last max-pool; METHODS.md takes the ReLU just before it instead (the last conv
+    /// `features[-1]`, the last max-pool; docs/spec/methods.md takes the ReLU just before it instead (the last conv
     /// block's output at twice the resolution; never the conv itself: the ReLU is in place, so a capture at
     /// the conv would see post-ReLU activations with pre-ReLU gradients). GoogLeNet and Inception v3 are not
     /// in that list; their last inception block (`inception5b`, `Mixed_7c`) is the usual choice (it is what
@@ -121,8 +121,7 @@ public static class TorchVisionModels
         if (!names.Contains(layer))
         {
             module.Dispose();
-            string list = names.Count <= 60 ? string.Join(", ", names) : string.Join(", ", names.Take(60)) + $", … ({names.Count} in all)";
-            throw new ArgumentException($"model '{name ?? arch}' ({arch}) has no layer '{layer}'. Valid layer names: {list}");
+            throw new ArgumentException($"model '{name ?? arch}' ({arch}) has no layer '{layer}'. Valid layer names: {ClassifierExtensions.LayerList(names)}");
         }
         return new TorchVisionClassifier(name ?? arch, module, numClasses, labelSpace, layer, device);
     }

@@ -1,3 +1,4 @@
+using GuidedCam.Core;
 using GuidedCam.Metrics;
 
 namespace GuidedCam.Harness.Results;
@@ -43,5 +44,5 @@ public sealed class Bootstrap(int resamples = Statistics.DefaultResamples, ulong
         return acc.Summary().Mean;
     };
 
-    private ulong StreamSeed(string stream) => Seed ^ (Running.Shard.StableHash(stream) * 0x9E3779B97F4A7C15UL);
+    private ulong StreamSeed(string stream) => Seed ^ (Fnv1a.Hash(stream) * SplitMix64.Gamma);
 }

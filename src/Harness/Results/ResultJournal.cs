@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using GuidedCam.Harness.Running;
 using Microsoft.Data.Sqlite;
+using GuidedCam.Harness.Datasets;
 
 namespace GuidedCam.Harness.Results;
 

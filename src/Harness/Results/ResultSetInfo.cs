@@ -1,4 +1,4 @@
-using GuidedCam.Harness.Running;
+using GuidedCam.Harness.Datasets;
 
 namespace GuidedCam.Harness.Results;
 

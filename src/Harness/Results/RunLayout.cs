@@ -1,3 +1,4 @@
+using GuidedCam.Core;
 using System.Text;
 
 namespace GuidedCam.Harness.Results;
@@ -23,9 +24,8 @@ public static class RunLayout
         Path.Combine(ItemMaps(runDir, model, dataset, itemId), "input.png");
     public static string MapFile(string runDir, string model, string dataset, string itemId, string method, string methodOptions = "") =>
         Path.Combine(ItemMaps(runDir, model, dataset, itemId), MethodFileStem(method, methodOptions) + ".npy");
-    /// <summary>Report files sit at the top of the run folder (issue 2: the run folder holds items.csv, summary.csv, …); figures in figures/.</summary>
-    public static string ReportDir(string runDir) => runDir;
-    public static string FiguresDir(string runDir) => Path.Combine(ReportDir(runDir), "figures");
+    /// <summary>Figures of the report; the report's other files (items.csv, summary.csv, results.md, report.html) sit at the top of the run folder, where a user looks first.</summary>
+    public static string FiguresDir(string runDir) => Path.Combine(runDir, "figures");
 
     /// <summary>File stem of a method's map: its id, plus its options when it has any ("gradcam~layer=layer3").</summary>
     public static string MethodFileStem(string method, string methodOptions) =>
@@ -48,6 +48,6 @@ public static class RunLayout
         }
         string s = sb.ToString();
         if (s is "." or "..") { s = s.Replace('.', '_'); changed = true; }
-        return changed ? $"{s}-{Running.Shard.StableHash(id) & 0xFFFFFFFF:x8}" : s;
+        return changed ? $"{s}-{Fnv1a.Hash(id) & 0xFFFFFFFF:x8}" : s;
     }
 }

@@ -1,3 +1,6 @@
+using GuidedCam.Core;
+using GuidedCam.Metrics;
+
 namespace GuidedCam.Harness.Results;
 
 /// <summary>
@@ -7,6 +10,7 @@ namespace GuidedCam.Harness.Results;
 public sealed class RunResults
 {
     private readonly Dictionary<(string, string), MetricInfo> _metrics;
+    private readonly MetricCatalog _catalog;
 
     public string RunDir { get; }
     public ResultSetInfo ResultSet { get; }
@@ -17,8 +21,10 @@ public sealed class RunResults
     public string ReferenceMethod { get; }
 
     public RunResults(string runDir, ResultSetInfo resultSet, IReadOnlyDictionary<string, string> metadata,
-        IReadOnlyList<ResultRecord> records, IReadOnlyList<SkippedItem> skipped, IIntervalEstimator intervals, string referenceMethod = SummaryTable.DefaultReference)
+        IReadOnlyList<ResultRecord> records, IReadOnlyList<SkippedItem> skipped, IIntervalEstimator intervals, string referenceMethod = SummaryTable.DefaultReference,
+        MetricCatalog? metrics = null)
     {
+        _catalog = metrics ?? MetricRegistry.BuiltIn;
         RunDir = runDir;
         ResultSet = resultSet;
         Metadata = metadata;
@@ -31,22 +37,24 @@ public sealed class RunResults
 
     /// <summary>
     /// Loads the cells of a view of a run folder: by default the view of its latest run (the config in its
-    /// config.yaml); <paramref name="view"/> selects another set of cells from the same journal.
+    /// config.yaml); <paramref name="view"/> selects another set of cells from the same journal. Metric ids are
+    /// looked up in <paramref name="metrics"/> (the built-in metrics when null).
     /// </summary>
-    public static RunResults Load(string runDir, IIntervalEstimator? intervals = null, string referenceMethod = SummaryTable.DefaultReference, RunView? view = null)
+    public static RunResults Load(string runDir, IIntervalEstimator? intervals = null, string referenceMethod = SummaryTable.DefaultReference, RunView? view = null,
+        MetricCatalog? metrics = null)
     {
         using var journal = ResultJournal.Open(ResultJournal.PathIn(runDir), create: false);
         var run = journal.LatestRun ?? throw new InvalidDataException($"{journal.Path}: the journal holds no run yet");
         if (view is not null) run = run with { Shard = null, View = view };
         return new RunResults(Path.GetFullPath(runDir), run, journal.Metadata(), journal.ReadView(run.View, run.Shard), journal.ReadSkippedItems(run.View, run.Shard),
-            intervals ?? new Bootstrap(), referenceMethod);
+            intervals ?? new Bootstrap(), referenceMethod, metrics);
     }
 
     /// <summary>Name, unit, direction and accumulator of a metric as recorded (cached per id + options).</summary>
     public MetricInfo Metric(string id, string options)
     {
         if (!_metrics.TryGetValue((id, options), out var info))
-            _metrics[(id, options)] = info = MetricInfo.Resolve(id, options);
+            _metrics[(id, options)] = info = MetricInfo.Resolve(id, options, _catalog);
         return info;
     }
 
@@ -74,7 +82,7 @@ public sealed class RunResults
     {
         bool several = Summary.Where(r => r.Model == model && r.Dataset == dataset && r.Metric == metric)
             .Select(r => r.MetricOptions).Distinct().Skip(1).Any();
-        return several ? $"{metric}-{Running.Shard.StableHash(options) & 0xFFFFFFFF:x8}" : metric;
+        return several ? $"{metric}-{Fnv1a.Hash(options) & 0xFFFFFFFF:x8}" : metric;
     }
 
     /// <summary>Display label of a metric: display name, options when it ran with several, unit and direction arrow.</summary>

@@ -3,7 +3,7 @@ using GuidedCam.Metrics;
 namespace GuidedCam.Harness.Results;
 
 /// <summary>
-/// Aggregates records into <see cref="SummaryRow"/>s (METRICS.md "Aggregates and statistics"): per
+/// Aggregates records into <see cref="SummaryRow"/>s (docs/spec/metrics.md "Summaries"): per
 /// (model, dataset, method + options, metric + options) the accumulator's summary, a bootstrap 95%
 /// interval over units, and the paired difference with the reference method on shared units.
 /// </summary>

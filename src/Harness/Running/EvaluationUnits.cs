@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace GuidedCam.Harness.Running;
 
 /// <summary>
-/// The evaluation units of a group of items (METRICS.md "Which class"): one predicted unit per image
+/// The evaluation units of a group of items (docs/spec/metrics.md "Which class"): one predicted unit per image
 /// (the top-1 on the clean image) and one ground-truth unit per (image, class present), the class mapped
 /// into the model's label space. Units come from the store; items without stored units get one clean
 /// forward, whose top-1, logits and ground-truth targets are returned for the store. The clean logits

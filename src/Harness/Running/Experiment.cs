@@ -1,5 +1,8 @@
 using GuidedCam.Harness.Config;
+using GuidedCam.Harness.Datasets;
 using GuidedCam.Harness.Results;
+using GuidedCam.Methods;
+using GuidedCam.Metrics;
 
 namespace GuidedCam.Harness.Running;
 
@@ -15,6 +18,10 @@ public sealed class Experiment
     public required ExperimentConfig Config { get; init; }
     public required string RunDir { get; init; }
     public Shard Shard { get; init; } = Shard.All;
+    /// <summary>Where the config's method ids are looked up (an extension or a test adds its own methods here).</summary>
+    public MethodCatalog Methods { get; init; } = MethodRegistry.BuiltIn;
+    /// <summary>Where the config's metric ids are looked up.</summary>
+    public MetricCatalog Metrics { get; init; } = MetricRegistry.BuiltIn;
 
     public static string DefaultRunDir(ExperimentConfig cfg) => Path.Combine(cfg.Output, cfg.Name);
 
@@ -38,7 +45,7 @@ public sealed class Experiment
         // Validate and load before touching the folder: a bad config leaves it as it was.
         using var journal = existed ? ResultJournal.Open(ResultJournal.PathIn(RunDir), create: false) : null;
         var store = journal is null ? null : new JournalSink(journal, RunDir);
-        using var plan = RunPlan.Build(Config, store, Shard);
+        using var plan = RunPlan.Build(Config, store, Shard, Methods, Metrics);
         // One writer at a time; a second one stops here, before writing anything, naming the holder.
         using var folder = RunFolder.Lock(RunDir, "run");
         string logPath = Path.Combine(RunDir, "run.log");

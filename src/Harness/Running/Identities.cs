@@ -21,17 +21,17 @@ public static class Identities
 {
     public static ComponentIdentity Model(RunModel model, string layer)
     {
-        var e = model.Entry;
-        string? file = e.Get("weights") ?? e.Get("onnx") ?? e.Get("file") ?? (e.Id == BuiltinModel.Arch ? BuiltinModel.DefaultWeightsPath : null);
+        var spec = model.Spec;
+        string? file = spec.Weights ?? spec.Onnx ?? (spec.Arch == BuiltinModel.Arch ? BuiltinModel.DefaultWeightsPath : null);
         var lines = new List<string>
         {
-            $"arch={e.Id}",
+            $"arch={spec.Arch}",
             $"file-sha256={(file is null ? "none" : FileSha256(file))}",
             $"layer={layer}",
             $"preprocessing={model.Preprocessing.Describe()}",
             $"label-space={model.LabelSpace}",
             $"classes={model.Classifier.NumClasses}",
-            $"seed={e.Get("seed") ?? "0"}",
+            $"seed={spec.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
         };
         return ComponentIdentity.Of(model.Name, string.Join('\n', lines));
     }
@@ -40,7 +40,7 @@ public static class Identities
 
     public static ComponentIdentity Dataset(ComponentEntry e, IDataset dataset, int runSeed)
     {
-        var spec = RunComponents.DatasetSpecOf(e, runSeed);
+        var spec = DatasetEntry.ToSpec(e, runSeed);
         var lines = new List<string> { $"kind={e.Id}", $"split={(dataset is SyntheticDataset s ? s.Split : spec.Split)}" };
         if (spec.LabelFile is { } label) lines.Add($"label-file={Path.GetFileName(label)}");
         // A generated dataset's items are functions of its seed and size; a read one's seed only draws the sample.

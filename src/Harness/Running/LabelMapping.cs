@@ -1,10 +1,11 @@
 using GuidedCam.Harness.Datasets;
+using GuidedCam.Harness.Models;
 using static TorchSharp.torch;
 
 namespace GuidedCam.Harness.Running;
 
 /// <summary>
-/// How a dataset's ground-truth classes become model targets during a run (DATASETS.md "Label
+/// How a dataset's ground-truth classes become model targets during a run (docs/spec/datasets.md "Label
 /// spaces"): through the <see cref="LabelMap"/> between the two label spaces (identity when equal);
 /// the target is the highest-scoring model class of the mapped set. Unmapped classes are skipped and
 /// counted for the run log.

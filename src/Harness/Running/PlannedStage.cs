@@ -1,5 +1,6 @@
 using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Datasets;
+using GuidedCam.Harness.Models;
 using GuidedCam.Harness.Results;
 
 namespace GuidedCam.Harness.Running;

@@ -3,6 +3,7 @@ using GuidedCam.Harness.Config;
 using GuidedCam.Harness.Results;
 using GuidedCam.Methods;
 using GuidedCam.Metrics;
+using GuidedCam.Harness.Datasets;
 
 namespace GuidedCam.Harness.Running;
 
@@ -42,13 +43,14 @@ public sealed class RunPlan : IDisposable
 
     /// <summary>
     /// Validates <paramref name="cfg"/> (every error with its line), loads its models and opens its datasets
-    /// once, and counts the work against <paramref name="store"/> (null: an empty store).
+    /// once, and counts the work against <paramref name="store"/> (null: an empty store). Method and metric
+    /// ids are looked up in <paramref name="methods"/> and <paramref name="metrics"/> (the built-in ones when null).
     /// </summary>
-    public static RunPlan Build(ExperimentConfig cfg, IResultSink? store, Shard? shard = null)
+    public static RunPlan Build(ExperimentConfig cfg, IResultSink? store, Shard? shard = null, MethodCatalog? methods = null, MetricCatalog? metrics = null)
     {
         TorchRuntime.Initialize(cfg.Threads);
         shard ??= Shard.All;
-        var checkedPlan = ConfigValidator.Validate(cfg);
+        var checkedPlan = ConfigValidator.Validate(cfg, methods: methods, metrics: metrics);
         try
         {
             var methodKeys = checkedPlan.Methods.Select(m => Identities.MethodKey(m, cfg.Seed)).ToArray();
@@ -58,7 +60,7 @@ public sealed class RunPlan : IDisposable
             var viewDatasets = new Dictionary<string, ViewDataset>();
             foreach (var model in checkedPlan.Models)
             {
-                string layer = RunComponents.LayerOf(model);
+                string layer = model.Layer;
                 var modelId = Identities.Model(model, layer);
                 viewModels.Add(new ViewEntry(model.Name, modelId.Key));
                 foreach (var (entry, dataset) in checkedPlan.Datasets)

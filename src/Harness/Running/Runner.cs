@@ -22,7 +22,7 @@ public interface IRunProgress
 /// is not even loaded; a stored map is read, not recomputed. Batches have fixed boundaries in the
 /// (sharded) ordered item list and commit atomically, so a killed run resumes at the first unfinished
 /// batch and computes exactly what an uninterrupted run would have. One dispose scope per batch keeps
-/// memory flat (NOTES-torchsharp.md).
+/// memory flat (docs/torchsharp.md).
 /// </summary>
 public sealed class Runner
 {

@@ -8,6 +8,8 @@ using Microsoft.Data.Sqlite;
 using SixLabors.ImageSharp.PixelFormats;
 using Xunit.Abstractions;
 using ImageSharpImage = SixLabors.ImageSharp.Image;
+using GuidedCam.Harness.Datasets;
+using GuidedCam.Harness.Results.Exporters;
 
 namespace GuidedCam.Tests.Acceptance;
 
@@ -496,7 +498,7 @@ public sealed class EngineAcceptanceTests : IDisposable
         }
     }
 
-    /// <summary>Starts `dotnet guidedcam.dll args…` with OMP_WAIT_POLICY=PASSIVE (libtorch's spin-wait collapses throughput on a shared 2-core machine, NOTES-torchsharp.md).</summary>
+    /// <summary>Starts `dotnet guidedcam.dll args…` with OMP_WAIT_POLICY=PASSIVE (libtorch's spin-wait collapses throughput on a shared 2-core machine, docs/torchsharp.md).</summary>
     private static Child StartCli(params string[] args) => StartCli(out _, out _, args);
 
     private static Child StartCli(out StringBuilder stdout, out StringBuilder stderr, params string[] args)

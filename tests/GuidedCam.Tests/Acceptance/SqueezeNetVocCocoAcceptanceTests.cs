@@ -7,7 +7,7 @@ namespace GuidedCam.Tests.Acceptance;
 /// Issue 3 acceptance on the multi-label mini sets: configs/squeezenet-voc-mini.yaml and
 /// configs/squeezenet-coco-mini.yaml validate, and Grad-CAM + pointing game with SqueezeNet through the
 /// shipped label maps (voc20→imagenet1k, coco80→imagenet1k) completes and reports the unmapped classes.
-/// Units are (image, class present) pairs (METRICS.md "Which class"); counts below are from the
+/// Units are (image, class present) pairs (docs/spec/metrics.md "Which class"); counts below are from the
 /// annotation files and datasets/labelmaps/*.tsv.
 /// </summary>
 public class SqueezeNetVocCocoAcceptanceTests(ITestOutputHelper output)
@@ -43,7 +43,7 @@ public class SqueezeNetVocCocoAcceptanceTests(ITestOutputHelper output)
         Assert.DoesNotContain(run.Log, l => l.Contains("have no model class"));
         // (image, class) pairs: dog photo {dog, bicycle, car, motorbike} 4, eagle {bird} 1, horses {horse} 1,
         // kite {person} 1, person {person, dog, horse} 3 = 10; the dog photo's motorbike is its only object
-        // of that class and `difficult`, so the pointing game skips it (METRICS.md: only-difficult classes
+        // of that class and `difficult`, so the pointing game skips it (docs/spec/metrics.md: only-difficult classes
         // are not counted) → 9 values. (The kite photo's difficult person is one of ten persons: counted.)
         Assert.Equal(9, run.Count("gradcam", "pointing-game"));
         Assert.InRange(pg, 0, 100);

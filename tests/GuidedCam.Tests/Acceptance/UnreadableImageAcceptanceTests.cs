@@ -3,7 +3,7 @@ using GuidedCam.Tests.Datasets;
 namespace GuidedCam.Tests.Acceptance;
 
 /// <summary>
-/// DATASETS.md / issue 3: an unreadable image is skipped, logged with its id, and the run continues —
+/// docs/spec/datasets.md / issue 3: an unreadable image is skipped, logged with its id, and the run continues —
 /// end to end through the real runner, on a copy of the shared VOC mini set with one JPEG truncated.
 /// </summary>
 public sealed class UnreadableImageAcceptanceTests

@@ -31,7 +31,7 @@ public sealed class MethodBenchmarkTests(ResNet18GoldenFixture fx, ITestOutputHe
     [Fact]
     public void Guidedcam_costs_within_ten_percent_of_gradcam_on_resnet18()
     {
-        // METHODS.md: guidedcam spends one forward and one backward like gradcam (checked exactly via
+        // docs/spec/methods.md: guidedcam spends one forward and one backward like gradcam (checked exactly via
         // the passes), and its extra work is element-wise on 512×7×7, so its time must stay within 10%
         // of Grad-CAM's. The two run interleaved batch by batch. On this shared machine the wall time of
         // a repeat swings by ±20% with other processes' load, so the asserted figure is the process CPU

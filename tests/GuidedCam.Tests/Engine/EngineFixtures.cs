@@ -1,5 +1,6 @@
 using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Running;
+using GuidedCam.Harness.Datasets;
 
 namespace GuidedCam.Tests.Engine;
 

@@ -5,9 +5,10 @@ using GuidedCam.Metrics;
 namespace GuidedCam.Tests.Engine;
 
 /// <summary>
-/// Test-only metrics registered under ids no real metric uses, so engine tests do not depend on the
-/// metric implementations: a plain item mean ("%", higher is better), a per-class mean (like the
-/// pointing game's TorchRay accuracy) and a curve metric (AUC, lower is better, like deletion).
+/// Test-only metrics, so engine tests do not depend on the metric implementations: a plain item mean
+/// ("%", higher is better), a per-class mean (like the pointing game's TorchRay accuracy) and a curve
+/// metric (AUC, lower is better, like deletion). They live in a catalog of their own that each test
+/// asks for; the built-in registry never sees them.
 /// </summary>
 public static class FakeMetrics
 {
@@ -15,25 +16,20 @@ public static class FakeMetrics
     public const string PerClass = "test-class-mean";
     public const string Curve = "test-curve-auc";
 
-    private static readonly object Gate = new();
-    private static bool _done;
-
-    public static void Register()
-    {
-        lock (Gate)
-        {
-            if (_done) return;
-            MetricRegistry.Register(Mean, o => new FakeMetric(Mean, "Test score", "%", ScoreDirection.HigherIsBetter, perClass: false, o));
-            MetricRegistry.Register(PerClass, o => new FakeMetric(PerClass, "Test class score", "%", ScoreDirection.HigherIsBetter, perClass: true, o));
-            MetricRegistry.Register(Curve, o => new FakeMetric(Curve, "Test deletion", "AUC", ScoreDirection.LowerIsBetter, perClass: false, o));
-            _done = true;
-        }
-    }
+    /// <summary>The built-in metrics plus the three fakes: a new catalog per call.</summary>
+    public static MetricCatalog Catalog() => MetricRegistry.BuiltIn
+        .With(Mean, o => new FakeMetric(Mean, "Test score", "%", ScoreDirection.HigherIsBetter, perClass: false, o))
+        .With(PerClass, o => new FakeMetric(PerClass, "Test class score", "%", ScoreDirection.HigherIsBetter, perClass: true, o))
+        .With(Curve, o => new FakeMetric(Curve, "Test deletion", "AUC", ScoreDirection.LowerIsBetter, perClass: false, o));
 
     private sealed class FakeMetric(string id, string name, string unit, ScoreDirection direction, bool perClass, IReadOnlyDictionary<string, string>? options) : IMetric
     {
         public string Id => id;
         public string DisplayName => name;
+        public string ShortName => id;
+        public int Order => 1000;
+        public MetricRequirements Requirements => MetricRequirements.None;
+        public MetricCost Cost(int inputHeight, int inputWidth) => MetricCost.None;
         public string Citation => "test double";
         public ScoreDirection Direction => direction;
         public TargetSelection Target => TargetSelection.Predicted;

@@ -1,3 +1,4 @@
+using GuidedCam.Metrics;
 using GuidedCam.Core;
 using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Results.Exporters;
@@ -10,7 +11,7 @@ public class ReportBuilderTests : IDisposable
 {
     public void Dispose() => EngineFixtures.CleanUp();
 
-    public ReportBuilderTests() => FakeMetrics.Register();
+    private readonly MetricCatalog _metrics = FakeMetrics.Catalog();
 
     /// <summary>A run folder as the runner leaves it: a journal of 12 items × 2 methods × 2 metrics, and maps for 3 items.</summary>
     public static string MakeRun(int items = 12, int mapItems = 3)
@@ -58,8 +59,8 @@ public class ReportBuilderTests : IDisposable
     public void Report_rebuilds_every_artifact_from_the_run_folder()
     {
         string run = MakeRun();
-        var files = ReportBuilder.Build(run, new Bootstrap(200));
-        string report = RunLayout.ReportDir(run);
+        var files = ReportBuilder.Build(run, new Bootstrap(200), metrics: _metrics);
+        string report = run; // the report files sit at the top of the run folder
         foreach (string name in new[] { "items.csv", "summary.csv", "results.md", "report.html" })
             Assert.Contains(Path.Combine(report, name), files);
 

@@ -1,14 +1,13 @@
 using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Running;
 using Microsoft.Data.Sqlite;
+using GuidedCam.Harness.Datasets;
 
 namespace GuidedCam.Tests.Engine;
 
 public class ResultJournalTests : IDisposable
 {
     public void Dispose() => EngineFixtures.CleanUp();
-
-    public ResultJournalTests() => FakeMetrics.Register();
 
     [Fact]
     public void Commit_then_reopen_returns_the_same_cells_units_maps_and_marks()

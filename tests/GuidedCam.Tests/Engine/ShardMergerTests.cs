@@ -1,13 +1,13 @@
 using GuidedCam.Harness.Results;
 using GuidedCam.Harness.Running;
+using GuidedCam.Harness.Datasets;
+using GuidedCam.Harness.Results.Exporters;
 
 namespace GuidedCam.Tests.Engine;
 
 public class ShardMergerTests : IDisposable
 {
     public void Dispose() => EngineFixtures.CleanUp();
-
-    public ShardMergerTests() => FakeMetrics.Register();
 
     [Fact]
     public void Merging_all_shards_equals_the_unsharded_run()
@@ -138,7 +138,7 @@ public class ShardMergerTests : IDisposable
         Assert.Contains($"shard 1/2: {owned - 1} of {owned} items not done", report.Partial);
         using var j = ResultJournal.Open(ResultJournal.PathIn(merged), create: false);
         Assert.Equal(report.Partial, j.GetMetadata("partial"));
-        ReportBuilder.Build(merged, new Bootstrap(50));
+        ReportBuilder.Build(merged, new Bootstrap(50), metrics: FakeMetrics.Catalog());
         Assert.Contains("Partial", File.ReadAllText(Path.Combine(merged, "results.md")));
     }
 }

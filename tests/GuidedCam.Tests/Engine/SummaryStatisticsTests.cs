@@ -7,13 +7,13 @@ public class SummaryStatisticsTests : IDisposable
 {
     public void Dispose() => EngineFixtures.CleanUp();
 
-    public SummaryStatisticsTests() => FakeMetrics.Register();
+    private readonly MetricCatalog _metrics = FakeMetrics.Catalog();
 
     private static ResultRecord Rec(string method, string item, double value, int? cls = null, string metric = FakeMetrics.Mean) =>
         new("m", "d", item, 0, cls, method, "", metric, "", value, false, null);
 
-    private static IReadOnlyList<SummaryRow> Compute(IEnumerable<ResultRecord> records, Bootstrap? b = null) =>
-        SummaryTable.Compute(records.ToList(), MetricInfo.Resolve, b ?? new Bootstrap());
+    private IReadOnlyList<SummaryRow> Compute(IEnumerable<ResultRecord> records, Bootstrap? b = null) =>
+        SummaryTable.Compute(records.ToList(), (id, options) => MetricInfo.Resolve(id, options, _metrics), b ?? new Bootstrap());
 
     [Fact]
     public void Mean_std_count_come_from_the_accumulator()
@@ -82,7 +82,7 @@ public class SummaryStatisticsTests : IDisposable
     public void Bootstrap_is_deterministic_for_a_seed()
     {
         var units = Enumerable.Range(0, 60).Select(i => new MetricValue($"i{i}", 0, null, Math.Sin(i) * 10)).ToList();
-        var acc = MetricRegistry.Create(FakeMetrics.Mean).CreateAccumulator;
+        var acc = _metrics.Create(FakeMetrics.Mean).CreateAccumulator;
         var a = new Bootstrap(1000, 7).Interval(units, acc, "cell");
         var b = new Bootstrap(1000, 7).Interval(units, acc, "cell");
         var c = new Bootstrap(1000, 8).Interval(units, acc, "cell");

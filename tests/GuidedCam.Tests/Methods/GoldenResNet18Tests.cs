@@ -38,7 +38,7 @@ public sealed class ResNet18GoldenFixture : IDisposable
 /// <summary>
 /// Every method against pytorch-grad-cam 1.5.5 on the resnet18 golden case (golden/README.md
 /// tolerances: low-res 1e-4 relative to the golden map's max |value|, final 1e-3), and the consistency
-/// properties of METHODS.md that hold on this layer.
+/// properties of docs/spec/methods.md that hold on this layer.
 /// </summary>
 public sealed class GoldenResNet18Tests(ResNet18GoldenFixture fx, ITestOutputHelper output) : IClassFixture<ResNet18GoldenFixture>
 {
@@ -48,7 +48,7 @@ public sealed class GoldenResNet18Tests(ResNet18GoldenFixture fx, ITestOutputHel
     public void Logits_match_the_reference()
     {
         // logits.npy is PyTorch 1.13's output for input.npy; 1e-4 absolute is the brief's bound
-        // (NOTES-torchsharp.md measured 4.8e-6 for this loading path).
+        // (docs/torchsharp.md measured 4.8e-6 for this loading path).
         double err = fx.Case.LogitsError(fx.Model);
         output.WriteLine($"logits max |Δ| = {err:0.00e+0}");
         Assert.True(err <= 1e-4, $"logits differ from logits.npy by {err}");

@@ -193,7 +193,7 @@ public sealed class KnownAnswerTests
     [Fact]
     public void Registry_has_the_ten_methods_and_four_baselines()
     {
-        // METHODS.md: ten methods and the sanity baselines random, center, hirescam, gradcam-elementwise.
+        // docs/spec/methods.md: ten methods and the sanity baselines random, center, hirescam, gradcam-elementwise.
         string[] ten = { "gradcam", "gradcampp", "xgradcam", "scorecam", "ablationcam", "eigencam", "eigengradcam", "layercam", "fullgrad", "guidedcam" };
         string[] baselines = { "random", "center", "hirescam", "gradcam-elementwise" };
         Assert.Equal(ten.Concat(baselines).OrderBy(s => s), MethodRegistry.Ids.OrderBy(s => s));

@@ -57,8 +57,8 @@ public sealed class TokenReshapeTests
     public void Model_keys_need_reshape()
     {
         var entry = new ComponentEntry("onnx", "vit", new Dictionary<string, string> { ["grid"] = "14x14" }, 0);
-        Assert.Contains("'vit.grid' needs `reshape: vit`", Assert.Throws<ArgumentException>(() => RunComponents.ReshapeOf(entry)).Message);
+        Assert.Contains("'vit.grid' needs `reshape: vit`", Assert.Throws<ArgumentException>(() => ModelEntry.ToSpec(entry)).Message);
         var ok = new ComponentEntry("onnx", "vit", new Dictionary<string, string> { ["reshape"] = "vit", ["cls-tokens"] = "2", ["grid"] = "7x28" }, 0);
-        Assert.Equal(new TokenReshape("vit", 2, 7, 28), RunComponents.ReshapeOf(ok));
+        Assert.Equal(new TokenReshape("vit", 2, 7, 28), ModelEntry.ToSpec(ok).Reshape);
     }
 }

@@ -74,7 +74,7 @@ public class BuiltinModelTests
             if (i == 199) rssAfterWarmup = CurrentRss();
         }
         long growth = CurrentRss() - rssAfterWarmup;
-        // Without dispose scopes RSS grew ~4.6 MiB per iteration on resnet18 (NOTES-torchsharp.md); here the
+        // Without dispose scopes RSS grew ~4.6 MiB per iteration on resnet18 (docs/torchsharp.md); here the
         // per-iteration tensors are ~70 KB, so a leak over 800 iterations would exceed 50 MB. Allocator caching
         // after warm-up stays well below that.
         Assert.True(growth < 50L * 1024 * 1024, $"RSS grew {growth / 1048576.0:F1} MiB over 800 iterations");

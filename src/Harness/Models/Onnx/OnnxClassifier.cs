@@ -98,7 +98,7 @@ public sealed class OnnxClassifier : IClassifier
                 : throw new InvalidDataException($"{_file}: output '{_outputName}' has no static class dimension; give the number of classes explicitly"));
             DefaultTargetLayer = defaultTargetLayer ?? KnownTargetLayers.FirstOrDefault(LayerNames.Contains)
                 ?? throw new ArgumentException($"{_file}: no known default target layer for this graph; name one of its tensors: " +
-                    string.Join(", ", LayerNames.Count <= 60 ? LayerNames : LayerNames.Take(60).Append($"… ({LayerNames.Count} in all)")));
+                    ClassifierExtensions.LayerList(LayerNames));
             this.RequireLayer(DefaultTargetLayer);
         }
         catch

@@ -29,7 +29,7 @@ public sealed class ResultTable
                 .OrderBy(m => m.Method == results.ReferenceMethod ? 0 : 1).ThenBy(m => m.Method, StringComparer.Ordinal)
                 .ThenBy(m => m.MethodOptions, StringComparer.Ordinal).ToList();
             var metrics = rows.Select(r => (r.Metric, r.MetricOptions)).Distinct()
-                .OrderBy(m => MetricOrder(m.Metric)).ThenBy(m => m.Metric, StringComparer.Ordinal).ThenBy(m => m.MetricOptions, StringComparer.Ordinal).ToList();
+                .OrderBy(m => results.Metric(m.Metric, m.MetricOptions).Order).ThenBy(m => m.Metric, StringComparer.Ordinal).ThenBy(m => m.MetricOptions, StringComparer.Ordinal).ToList();
             var cells = new SummaryRow?[methods.Count, metrics.Count];
             var best = new bool[methods.Count, metrics.Count];
             for (int c = 0; c < metrics.Count; c++)
@@ -55,14 +55,6 @@ public sealed class ResultTable
             });
         }
         return tables;
-    }
-
-    /// <summary>The order of METRICS.md, so tables read like the paper; other metrics follow alphabetically.</summary>
-    private static int MetricOrder(string id)
-    {
-        string[] order = { "average-drop", "increase-in-confidence", "deletion", "insertion", "pointing-game", "energy-pointing-game", "loc-gt-known", "loc-top1" };
-        int i = Array.IndexOf(order, id);
-        return i < 0 ? order.Length : i;
     }
 
     /// <summary>A value at the precision its unit deserves: percentages to 0.1, AUCs and other fractions to 0.001.</summary>

@@ -1,6 +1,6 @@
-using GuidedCam.Harness.Results.Exporters;
+using GuidedCam.Metrics;
 
-namespace GuidedCam.Harness.Results;
+namespace GuidedCam.Harness.Results.Exporters;
 
 /// <summary>
 /// `guidedcam report`: rebuilds every artifact of a run folder from its journal and saved maps alone
@@ -20,18 +20,18 @@ public static class ReportBuilder
         new QualitativeGridExporter(),
     };
 
-    /// <summary>Builds the report; returns every file written (report.html last).</summary>
     /// <summary>
     /// Builds the report of the run folder's latest view, or of <paramref name="view"/> (another selection
-    /// from the same journal) into <paramref name="reportDir"/> (default: the run folder itself).
+    /// from the same journal) into <paramref name="reportDir"/> (default: the run folder itself); metric ids are looked up in <paramref name="metrics"/> (the built-in
+    /// metrics when null). Returns every file written (report.html last).
     /// </summary>
-    public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null, RunView? view = null, string? reportDir = null)
+    public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null, RunView? view = null, string? reportDir = null, MetricCatalog? metrics = null)
     {
         // Reads the journal as a WAL reader (a run may be writing it) and writes only report files, into
         // the run folder or its views/<name>/; the report lock keeps two reports of one folder from interleaving.
         using var folder = RunFolder.LockForReport(runDir);
-        var results = RunResults.Load(runDir, intervals, view: view);
-        reportDir ??= RunLayout.ReportDir(results.RunDir);
+        var results = RunResults.Load(runDir, intervals, view: view, metrics: metrics);
+        reportDir ??= results.RunDir;
         var files = new List<string>();
         foreach (var exporter in DefaultExporters())
             files.AddRange(RunFolder.Writing(Path.Combine(reportDir, exporter.Name), () => exporter.Export(results, reportDir)));

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
+using GuidedCam.Core;
 
-namespace GuidedCam.Harness.Running;
+namespace GuidedCam.Harness.Datasets;
 
 /// <summary>
 /// One of <see cref="Count"/> disjoint parts of a run, written "i/N" with a 0-based index
@@ -39,23 +39,8 @@ public sealed record Shard(int Index, int Count)
     }
 
     /// <summary>Whether this shard evaluates the item.</summary>
-    public bool Owns(string itemId) => Count == 1 || (int)(StableHash(itemId) % (ulong)Count) == Index;
+    public bool Owns(string itemId) => Count == 1 || (int)(Fnv1a.Hash(itemId) % (ulong)Count) == Index;
 
     /// <summary>The ids of this shard, in their original order.</summary>
     public IReadOnlyList<string> Select(IReadOnlyList<string> itemIds) => itemIds.Where(Owns).ToList();
-
-    /// <summary>
-    /// FNV-1a 64-bit over the UTF-8 bytes (Fowler–Noll–Vo; offset basis 14695981039346656037, prime
-    /// 1099511628211). string.GetHashCode is randomised per process and so cannot be used.
-    /// </summary>
-    public static ulong StableHash(string id)
-    {
-        ulong h = 14695981039346656037UL;
-        foreach (byte b in Encoding.UTF8.GetBytes(id))
-        {
-            h ^= b;
-            h *= 1099511628211UL;
-        }
-        return h;
-    }
 }
