@@ -16,6 +16,7 @@ public static class CommandLine
             RunCommand.Create(),
             ValidateCommand.Create(),
             ExplainCommand.Create(),
+            ScoreCommand.Create(),
             ReportCommand.Create(),
             MergeCommand.Create(),
             BenchCommand.Create(),

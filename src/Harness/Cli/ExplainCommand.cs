@@ -48,7 +48,7 @@ public static class ExplainCommand
         string useLayer = layer ?? m.Classifier.DefaultTargetLayer;
         m.Classifier.RequireLayer(useLayer);
         using var scope = torch.NewDisposeScope();
-        var x = LoadInput(inputPath, m);
+        var x = InputImage.LoadTensorOrImage(inputPath, m.Preprocessing).Input;
         Tensor logits;
         using (torch.no_grad()) logits = m.Classifier.Forward(x);
         long[] targets;
@@ -72,25 +72,5 @@ public static class ExplainCommand
         }
         Console.WriteLine($"wrote {methods.Length} maps, overlays and logits.npy to {outDir} (top-1 {logits[0].argmax().item<long>()})");
         return 0;
-    }
-
-    private static Tensor LoadInput(string path, RunModel m)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: input file not found", path);
-        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
-        {
-            var a = Npy.ReadFloat32(path);
-            var shape = a.Shape.Length switch
-            {
-                3 when a.Shape[0] == 3 => new[] { 1L, a.Shape[0], a.Shape[1], a.Shape[2] },
-                4 when a.Shape[1] == 3 => a.Shape,
-                _ => throw new ArgumentException($"{path}: expected a tensor N×3×H×W or 3×H×W, got ({string.Join("×", a.Shape)})"),
-            };
-            if (shape[2] == 0 || shape[3] == 0 || shape[0] == 0) throw new ArgumentException($"{path}: empty tensor ({string.Join("×", a.Shape)})");
-            // NaN or infinity propagates into every map and the top-1 class: refused rather than explained.
-            if (Npy.FirstNonFinite(a.Data) is { } bad) throw new InvalidDataException($"{path}: the input holds a non-finite value ({bad}); inputs must be finite");
-            return torch.tensor(a.Data, shape);
-        }
-        return InputImage.Load(path, m.Preprocessing);
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using GuidedCam.Metrics;
 using GuidedCam.Core;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -21,7 +23,33 @@ public static class ConfigLoader
         return Parse(text, path);
     }
 
-    public static ExperimentConfig Parse(string text, string path)
+    /// <summary>
+    /// The `metrics:` list of a YAML file in the run-config syntax (what `guidedcam score --metrics FILE`
+    /// reads); the file may be a whole run config or hold only `metrics:`. Metric options named `seed`
+    /// are left to the caller.
+    /// </summary>
+    public static IReadOnlyList<ComponentEntry> LoadMetrics(string path)
+    {
+        if (!File.Exists(path)) throw new ConfigException(new[] { $"{path}: file not found" });
+        return Parse(File.ReadAllText(path), path, metricsOnly: true).Metrics;
+    }
+
+    /// <summary>
+    /// A metric option named `seed` (ROAD's imputation noise) defaults to the run's seed, so the one
+    /// `seed:` of a config seeds everything and the resolved config records it with the metric.
+    /// </summary>
+    public static IReadOnlyList<ComponentEntry> WithRunSeed(IReadOnlyList<ComponentEntry> metrics, int seed) =>
+        metrics.Select(e => e.Options.ContainsKey(SeedOption) || !MetricRegistry.Exists(e.Id)
+                || !MetricRegistry.Create(e.Id).DeclaredOptions.Any(o => o.Name == SeedOption)
+            ? e
+            : e with { Options = new SortedDictionary<string, string>(e.Options.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal) { [SeedOption] = seed.ToString(CultureInfo.InvariantCulture) } })
+        .ToList();
+
+    private const string SeedOption = "seed";
+
+    public static ExperimentConfig Parse(string text, string path) => Parse(text, path, metricsOnly: false);
+
+    private static ExperimentConfig Parse(string text, string path, bool metricsOnly)
     {
         var errors = new List<string>();
         var stream = new YamlStream();
@@ -63,21 +91,22 @@ public static class ConfigLoader
             Err(n, $"'{key}' must be a whole number from {min} to {max}, not '{(n as YamlScalarNode)?.Value ?? n.NodeType.ToString()}'"); return dflt;
         }
 
+        int seed = Int("seed", 0, 0);
         var cfg = new ExperimentConfig
         {
             SourcePath = path,
             SourceText = text,
             Name = Str("name", Path.GetFileNameWithoutExtension(path)),
-            Seed = Int("seed", 0, 0),
+            Seed = seed,
             Device = Str("device", "cpu"),
             Threads = Int("threads", 2, 1, 1024),
             BatchSize = Int("batch-size", 16, 1, 65536),
             Output = Str("output", "results"),
             Qualitative = Int("qualitative", 6, 0, 10_000),
-            Models = Components("models", "arch", required: true),
-            Datasets = Components("datasets", "kind", required: true),
-            Methods = Components("methods", "id", required: true),
-            Metrics = Components("metrics", "id", required: true),
+            Models = Components("models", "arch", required: !metricsOnly),
+            Datasets = Components("datasets", "kind", required: !metricsOnly),
+            Methods = Components("methods", "id", required: !metricsOnly),
+            Metrics = metricsOnly ? Components("metrics", "id", required: true) : WithRunSeed(Components("metrics", "id", required: true), seed),
         };
         if (FolderNameProblem(cfg.Name) is { } nameProblem)
         {

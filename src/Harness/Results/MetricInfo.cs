@@ -19,7 +19,7 @@ public sealed record MetricInfo(string Id, string Options, string DisplayName, s
         IMetric metric;
         try { metric = registry.Create(id, ParseOptions(canonicalOptions)); }
         catch (ArgumentException e) { throw new InvalidDataException($"metric '{id}' with the journal's options '{canonicalOptions}': {e.Message}", e); }
-        return new MetricInfo(id, canonicalOptions, metric.DisplayName, metric.ShortName, metric.Order, metric.Unit, metric.Direction, metric.CreateAccumulator);
+        return new MetricInfo(id, canonicalOptions, metric.DisplayName, metric.ShortName, metric.Order, metric.Unit, metric.Direction, metric.CreateAccumulator) { CurveAxis = metric as ICurveAxis };
     }
 
     /// <summary>Inverse of <see cref="ResultRecord.CanonicalOptions"/>: "k=v;k=v" to a dictionary.</summary>
@@ -35,6 +35,9 @@ public sealed record MetricInfo(string Id, string Options, string DisplayName, s
         }
         return d;
     }
+
+    /// <summary>Where the points of the metric's curves lie, when they are not equal steps on [0, 1] (ROAD's percentiles).</summary>
+    public ICurveAxis? CurveAxis { get; init; }
 
     public string Arrow => Direction == ScoreDirection.HigherIsBetter ? "↑" : "↓";
 }

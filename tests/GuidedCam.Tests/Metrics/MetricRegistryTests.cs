@@ -21,6 +21,8 @@ public class MetricRegistryTests
             ["loc-gt-known"] = "target=ground-truth;threshold=0.15",
             ["loc-top1"] = "target=ground-truth;threshold=0.15",
             ["sparsity"] = "target=predicted",
+            // ROAD: pytorch-grad-cam 1.5.5 ROADCombined defaults (percentiles 10..90, NoisyLinearImputer noise 0.01).
+            ["road"] = "batch-size=32;noise=0.01;output=combined;percentiles=10,20,30,40,50,60,70,80,90;seed=0;target=predicted",
             ["model-randomisation"] = "layers=all;mode=cascading;similarity=spearman;target=predicted",
         };
         Assert.Equal(expected.Keys.OrderBy(k => k), MetricRegistry.Ids.OrderBy(k => k));

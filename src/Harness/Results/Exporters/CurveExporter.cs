@@ -5,7 +5,8 @@ namespace GuidedCam.Harness.Results.Exporters;
 /// <summary>
 /// Mean deletion / insertion curves (RISE, Petsiuk et al. 2018, Fig. 3): for each metric that stores
 /// curves, one figure per (model, dataset) with one line per method, x = fraction of pixels changed
-/// (point t of n at t/n), y = mean p_c over the units at that point.
+/// (point t of n at t/n), y = mean p_c over the units at that point. A metric that places its points
+/// elsewhere (ROAD: one point per percentile) says so through <see cref="GuidedCam.Metrics.ICurveAxis"/>.
 /// </summary>
 public sealed class CurveExporter : IExporter
 {
@@ -31,7 +32,9 @@ public sealed class CurveExporter : IExporter
             {
                 var curves = methods[i].Select(r => r.Curve!).ToList();
                 double[] mean = MeanCurve(curves);
-                double[] xs = Enumerable.Range(0, mean.Length).Select(t => (double)t / (mean.Length - 1)).ToArray();
+                double[] xs = info.CurveAxis is { } axis && axis.CurvePositions.Count == mean.Length
+                    ? axis.CurvePositions.ToArray()
+                    : Enumerable.Range(0, mean.Length).Select(t => (double)t / (mean.Length - 1)).ToArray();
                 var line = plt.Add.ScatterLine(xs, mean);
                 line.LineWidth = 2.5f;
                 line.Color = FigureStyle.MethodColor(i);
@@ -39,11 +42,20 @@ public sealed class CurveExporter : IExporter
             }
             // Insertion curves rise to the top right and deletion curves fall to the bottom right: put the legend where they are not.
             plt.ShowLegend(metric.Contains("insertion", StringComparison.Ordinal) ? Alignment.LowerRight : Alignment.UpperRight);
-            plt.Axes.SetLimitsX(0, 1);
             plt.Axes.Margins(bottom: 0.02, top: 0.1);
-            string verb = metric.Contains("insertion", StringComparison.Ordinal) ? "inserted" : metric.Contains("deletion", StringComparison.Ordinal) ? "deleted" : "changed";
-            plt.XLabel($"Fraction of pixels {verb} (most salient first)");
-            plt.YLabel("p_c: softmax probability of the explained class");
+            if (info.CurveAxis is { } custom)
+            {
+                plt.Axes.SetLimitsX(custom.CurvePositions.Min(), custom.CurvePositions.Max());
+                plt.XLabel(custom.CurveXLabel);
+                plt.YLabel(custom.CurveYLabel);
+            }
+            else
+            {
+                plt.Axes.SetLimitsX(0, 1);
+                string verb = metric.Contains("insertion", StringComparison.Ordinal) ? "inserted" : metric.Contains("deletion", StringComparison.Ordinal) ? "deleted" : "changed";
+                plt.XLabel($"Fraction of pixels {verb} (most salient first)");
+                plt.YLabel("p_c: softmax probability of the explained class");
+            }
             plt.Title($"{info.DisplayName} {info.Arrow} — mean curve, {model} on {dataset}");
             string path = Path.Combine(dir, FigureStyle.FileName("curve", model, dataset, results.MetricFileTag(model, dataset, metric, options)));
             plt.SavePng(path, FigureStyle.Width, FigureStyle.Height);
