@@ -9,7 +9,9 @@ namespace GuidedCam.Methods;
 /// </summary>
 public sealed class GradCamPlusPlus(IReadOnlyDictionary<string, string>? options = null) : CamMethod(options)
 {
-    public override string Id => "gradcampp";
+    /// <summary>Also the name of these channel weights in Global-guidance CAM's `weights` option.</summary>
+    public const string MethodId = "gradcampp";
+    public override string Id => MethodId;
     public override string DisplayName => "Grad-CAM++ (Chattopadhyay et al. 2018)";
     public override MethodFamily Family => MethodFamily.Gradient;
     protected override Tensor ComputeRaw(CamContext ctx) =>

@@ -9,7 +9,9 @@ namespace GuidedCam.Methods;
 /// </summary>
 public sealed class XGradCam(IReadOnlyDictionary<string, string>? options = null) : CamMethod(options)
 {
-    public override string Id => "xgradcam";
+    /// <summary>Also the name of these channel weights in Global-guidance CAM's `weights` option.</summary>
+    public const string MethodId = "xgradcam";
+    public override string Id => MethodId;
     public override string DisplayName => "XGrad-CAM (Fu et al. 2020)";
     public override MethodFamily Family => MethodFamily.Gradient;
     protected override Tensor ComputeRaw(CamContext ctx) =>

@@ -11,7 +11,7 @@ namespace GuidedCam.Metrics;
 /// `substrate`: `zeros` in normalised space (RISE's torch.zeros_like, i.e. the dataset mean colour),
 /// `mean` (the image's own per-channel mean in normalised space) or `blur` (the insertion start image).
 /// </summary>
-public sealed class DeletionMetric : MetricBase
+public sealed class DeletionMetric : MetricBase, ICurveAxis
 {
     public const string SubstrateKey = "substrate";
     public const string Zeros = "zeros";
@@ -43,6 +43,10 @@ public sealed class DeletionMetric : MetricBase
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => Specs;
     public override MetricCost Cost(int inputHeight, int inputWidth) => CausalOptions.CostOf(_step, inputHeight, inputWidth);
+    public string CurveXLabel => CausalCurve.PixelAxisLabel("deleted");
+    public string CurveYLabel => CausalCurve.ProbabilityAxisLabel;
+    /// <summary>Deletion curves fall from the upper left: the upper right stays free.</summary>
+    public CurveLegendCorner LegendCorner => CurveLegendCorner.UpperRight;
 
     protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {

@@ -9,7 +9,7 @@ namespace GuidedCam.Metrics;
 /// the most salient pixels of x in first; the area under p_c is the value (higher is better). The
 /// curve is kept per unit.
 /// </summary>
-public sealed class InsertionMetric : MetricBase
+public sealed class InsertionMetric : MetricBase, ICurveAxis
 {
     private readonly int? _step;
     private readonly int _batchSize;
@@ -30,6 +30,10 @@ public sealed class InsertionMetric : MetricBase
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => CausalOptions.Shared;
     public override MetricCost Cost(int inputHeight, int inputWidth) => CausalOptions.CostOf(_step, inputHeight, inputWidth);
+    public string CurveXLabel => CausalCurve.PixelAxisLabel("inserted");
+    public string CurveYLabel => CausalCurve.ProbabilityAxisLabel;
+    /// <summary>Insertion curves rise to the top right: the lower right stays free.</summary>
+    public CurveLegendCorner LegendCorner => CurveLegendCorner.LowerRight;
 
     protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {

@@ -25,7 +25,7 @@ public static class ExplainCommand
         var layer = new Option<string?>("--layer") { Description = "target layer (module path or ONNX tensor name); default: the model's" };
         var input = new Option<string>("--input") { Description = "an image file (preprocessed as the model expects) or a .npy tensor N×3×H×W / 3×H×W used as is", Required = true };
         var target = new Option<string>("--target") { Description = "class index, or top1", DefaultValueFactory = _ => "top1" };
-        var methods = new Option<string>("--methods") { Description = "comma-separated method ids", DefaultValueFactory = _ => "gradcam,guidedcam" };
+        var methods = new Option<string>("--methods") { Description = "comma-separated method ids", DefaultValueFactory = _ => $"{MethodRegistry.Reference},{MethodRegistry.Proposed}" };
         var outDir = new Option<string>("--out") { Description = "output folder", Required = true };
         var reshape = new Option<string?>("--reshape") { Description = "token layer as feature maps: vit (drop the class token, square patch grid) or swin (N×H×W×C)" };
         var seed = new Option<int>("--seed") { Description = "seed for randomised baselines", DefaultValueFactory = _ => 0 };

@@ -17,7 +17,6 @@ public static class ReportBuilder
         new MarkdownExporter(),
         new BarChartExporter(),
         new CurveExporter(),
-        new RandomisationCurveExporter(),
         new QualitativeGridExporter(),
     };
 
