@@ -9,11 +9,12 @@ namespace GuidedCam.Methods;
 /// </summary>
 public sealed class GradCamPlusPlus(IReadOnlyDictionary<string, string>? options = null) : CamMethod(options)
 {
-    /// <summary>Also the name of these channel weights in Global-guidance CAM's `weights` option.</summary>
-    public const string MethodId = "gradcampp";
-    public override string Id => MethodId;
+    public override string Id => "gradcampp";
     public override string DisplayName => "Grad-CAM++ (Chattopadhyay et al. 2018)";
     public override MethodFamily Family => MethodFamily.Gradient;
     protected override Tensor ComputeRaw(CamContext ctx) =>
         WeightedSum(ChannelWeights.GradCamPlusPlus(ctx.Activations, ctx.G), ctx.Activations);
+
+    /// <summary>The id as a constant, so Global-guidance CAM's `weights` option can name these channel weights.</summary>
+    public const string MethodId = "gradcampp";
 }

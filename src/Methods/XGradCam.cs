@@ -9,11 +9,12 @@ namespace GuidedCam.Methods;
 /// </summary>
 public sealed class XGradCam(IReadOnlyDictionary<string, string>? options = null) : CamMethod(options)
 {
-    /// <summary>Also the name of these channel weights in Global-guidance CAM's `weights` option.</summary>
-    public const string MethodId = "xgradcam";
-    public override string Id => MethodId;
+    public override string Id => "xgradcam";
     public override string DisplayName => "XGrad-CAM (Fu et al. 2020)";
     public override MethodFamily Family => MethodFamily.Gradient;
     protected override Tensor ComputeRaw(CamContext ctx) =>
         WeightedSum(ChannelWeights.XGradCam(ctx.Activations, ctx.G), ctx.Activations);
+
+    /// <summary>The id as a constant, so Global-guidance CAM's `weights` option can name these channel weights.</summary>
+    public const string MethodId = "xgradcam";
 }

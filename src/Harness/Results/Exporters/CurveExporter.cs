@@ -11,18 +11,15 @@ namespace GuidedCam.Harness.Results.Exporters;
 /// (Adebayo et al. 2018, Fig. 2) at the number of layers randomised, starting from the trained model at 1.
 /// A metric that stores curves without declaring an axis is drawn on equal steps over [0, 1].
 /// </summary>
-public sealed class CurveExporter : IExporter
+public sealed class CurveExporter : FigureExporter
 {
     /// <summary>Curves with at most this many points show a marker at each (each is a measured point, not a step of a long sweep).</summary>
     private const int MarkedPoints = 30;
 
-    public string Name => "mean curves";
+    public override string Name => "mean curves";
 
-    public IReadOnlyList<string> Export(RunResults results, string reportDir)
+    protected override IEnumerable<string> Draw(RunResults results, string dir)
     {
-        string dir = Path.Combine(reportDir, "figures");
-        Directory.CreateDirectory(dir);
-        var files = new List<string>();
         var groups = results.Records.Where(r => r.Curve is { Length: >= 1 })
             .GroupBy(r => (r.Model, r.Dataset, r.Metric, r.MetricOptions))
             .OrderBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Dataset, StringComparer.Ordinal).ThenBy(g => g.Key.Metric, StringComparer.Ordinal);
@@ -68,9 +65,8 @@ public sealed class CurveExporter : IExporter
             plt.Title($"{info.DisplayName} {info.Arrow} — mean curve, {model} on {dataset}");
             string path = Path.Combine(dir, FigureStyle.FileName(axis.CurveFigureName, model, dataset, results.MetricFileTag(model, dataset, metric, options)));
             plt.SavePng(path, FigureStyle.Width, FigureStyle.Height);
-            files.Add(path);
+            yield return path;
         }
-        return files;
     }
 
     /// <summary>The axis of a metric that stores curves but declares none: RISE's equal steps over [0, 1] of p_c.</summary>
