@@ -1,4 +1,3 @@
-using GuidedCam.Tests.Datasets;
 
 namespace GuidedCam.Tests.Acceptance;
 

@@ -8,34 +8,6 @@ using static TorchSharp.torch;
 namespace GuidedCam.Tests.Methods;
 
 /// <summary>
-/// The resnet18-seed0-eagle golden case, loaded once for the whole test class: TorchVision's ResNet-18
-/// in TorchSharp with the PyTorch 1.13 state dict read by PyBridge load_py, target layer layer4.
-/// </summary>
-public sealed class ResNet18GoldenFixture : IDisposable
-{
-    public ResNet18GoldenFixture()
-    {
-        TestSetup.Torch();
-        Case = GoldenCase.Load(SharedPaths.Require("golden", "resnet18-seed0-eagle"));
-        var net = torchvision.models.resnet18(num_classes: 1000);
-        net.load_py(Path.Combine(Case.Folder, "resnet18_seed0.pth"));
-        Model = new ModuleClassifier("resnet18", net, 1000, "imagenet1k", "layer4");
-        Recording = new RecordingClassifier(Model, memoiseUntapped: true);
-    }
-
-    public GoldenCase Case { get; }
-    public ModuleClassifier Model { get; }
-    /// <summary>The model behind a counting, memoising decorator (see <see cref="RecordingClassifier"/>).</summary>
-    public RecordingClassifier Recording { get; }
-
-    public void Dispose()
-    {
-        Recording.Dispose();
-        Model.Dispose();
-    }
-}
-
-/// <summary>
 /// Every method against pytorch-grad-cam 1.5.5 on the resnet18 golden case (golden/README.md
 /// tolerances: low-res 1e-4 relative to the golden map's max |value|, final 1e-3), and the consistency
 /// properties of docs/spec/methods.md that hold on this layer.

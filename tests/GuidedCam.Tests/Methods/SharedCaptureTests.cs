@@ -2,7 +2,6 @@ using GuidedCam.Core;
 using GuidedCam.Harness.Datasets;
 using GuidedCam.Harness.Models;
 using GuidedCam.Methods;
-using GuidedCam.Tests.Models;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

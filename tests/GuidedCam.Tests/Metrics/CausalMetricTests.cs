@@ -1,6 +1,6 @@
 using GuidedCam.Metrics;
-using static GuidedCam.Tests.Metrics.MetricFixtures;
-using static GuidedCam.Tests.Metrics.ToyClassifier;
+using static GuidedCam.Tests.TestSupport.MetricFixtures;
+using static GuidedCam.Tests.TestSupport.ToyClassifier;
 
 namespace GuidedCam.Tests.Metrics;
 

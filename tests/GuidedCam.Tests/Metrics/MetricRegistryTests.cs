@@ -1,5 +1,5 @@
 using GuidedCam.Metrics;
-using static GuidedCam.Tests.Metrics.MetricFixtures;
+using static GuidedCam.Tests.TestSupport.MetricFixtures;
 
 namespace GuidedCam.Tests.Metrics;
 

@@ -1,6 +1,6 @@
 using GuidedCam.Core;
 using GuidedCam.Metrics;
-using static GuidedCam.Tests.Metrics.MetricFixtures;
+using static GuidedCam.Tests.TestSupport.MetricFixtures;
 
 namespace GuidedCam.Tests.Metrics;
 

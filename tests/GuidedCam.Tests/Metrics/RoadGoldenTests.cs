@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using GuidedCam.Core;
 using GuidedCam.Metrics;
-using GuidedCam.Tests.Models;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
