@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace GuidedCam.Tests.Architecture;
+namespace GuidedCam.Tests.TestSupport;
 
 /// <summary>
 /// The C# files under src/ as the architecture tests read them: path relative to the repository,
