@@ -23,7 +23,7 @@ public static class ScoreCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "builtin, a TorchVision arch (vgg16, vgg19, resnet18, resnet50, mobilenet_v2) or an .onnx file", Required = true };
+        var model = new Option<string>("--model") { Description = "builtin, a TorchVision arch (resnet18…152, vgg11…19[_bn], alexnet, googlenet, inception_v3, mobilenet_v2, mobilenet_v3_small/large) or an .onnx file", Required = true };
         var weights = new Option<string?>("--weights") { Description = "weights file (.pth, .safetensors, or the built-in model's .dat)" };
         var layer = new Option<string?>("--layer") { Description = "target layer (module path or ONNX tensor name); default: the model's" };
         var input = new Option<string>("--input") { Description = "an image file (preprocessed as the model expects) or a .npy tensor N×3×H×W / 3×H×W used as is", Required = true };

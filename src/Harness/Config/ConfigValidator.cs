@@ -21,7 +21,8 @@ public sealed record PlanCell(string Model, string Dataset, int Items, string La
 /// <summary>
 /// What a config will do, checked: the methods and metrics built from their options, and — when models
 /// were loaded — the loaded models and opened datasets themselves, so that a run executes exactly what was
-/// validated without loading a model or scanning a dataset again. Disposing the plan frees the models.
+/// validated without loading a model or scanning a dataset again. Disposing the plan frees the models and
+/// whatever the metrics hold (model randomisation keeps its randomised copies until then).
 /// </summary>
 public sealed record Plan(IReadOnlyList<PlanCell> Cells, IReadOnlyList<ISaliencyMethod> Methods, IReadOnlyList<IMetric> Metrics) : IDisposable
 {
@@ -31,6 +32,7 @@ public sealed record Plan(IReadOnlyList<PlanCell> Cells, IReadOnlyList<ISaliency
     public void Dispose()
     {
         foreach (var m in Models) m.Dispose();
+        foreach (var metric in Metrics.OfType<IDisposable>()) metric.Dispose();
     }
 }
 

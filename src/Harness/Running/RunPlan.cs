@@ -103,6 +103,7 @@ public sealed class RunPlan : IDisposable
         long wanted = 0, present = 0, mapsWanted = 0, mapsToCompute = 0, forwards = 0, backwards = 0;
         bool atLeast = false;
         var mapCost = methods.Select(m => CostEstimate.MapCost(m, probe.Channels)).ToArray();
+        var fullCost = methods.Select(m => m.Cost(probe.Channels)).ToArray();
         var cellCost = metrics.Select(m => CostEstimate.CellForwards(m, probe.InputHeight, probe.InputWidth)).ToArray();
         foreach (string id in ids)
         {
@@ -122,10 +123,12 @@ public sealed class RunPlan : IDisposable
                 {
                     long cells = metrics[x].Target == TargetSelection.Predicted ? 1 : gtCount;
                     if (!needed.Contains((m, x))) { present += cells; continue; }
-                    // Metrics that run the method again (model randomisation: once per randomised depth).
+                    // Metrics that run the method again (model randomisation: once per randomised depth). A
+                    // re-run is the method's own Explain on another model, outside the shared capture, so it
+                    // costs the method's full passes.
                     long again = probe.Reexplanations is { } r && x < r.Count ? r[x] : 0;
-                    forwards += cells * again * mapCost[m].Forwards;
-                    backwards += cells * again * mapCost[m].Backwards;
+                    forwards += cells * again * fullCost[m].Forwards;
+                    backwards += cells * again * fullCost[m].Backwards;
                     if (CostEstimate.SharedForwards(metrics[x]) is { } group && !shared.Add(group + metrics[x].Target)) continue;
                     forwards += cells * cellCost[x];
                 }
