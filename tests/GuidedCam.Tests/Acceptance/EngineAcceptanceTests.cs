@@ -14,7 +14,7 @@ using GuidedCam.Harness.Results.Exporters;
 namespace GuidedCam.Tests.Acceptance;
 
 /// <summary>
-/// Issue 4's acceptance: the experiment engine survives a process kill and resumes to the same
+/// The experiment engine end to end: it survives a process kill and resumes to the same
 /// results, shards merge to the unsharded run, runs are reproducible byte for byte, `report` rebuilds
 /// every artifact from the journal alone, `validate` checks configs, and a protocol change never mixes
 /// with old results. Everything runs on the built-in model and the synthetic dataset; the `guidedcam`
@@ -76,7 +76,7 @@ public sealed class EngineAcceptanceTests : IDisposable
         """;
 
     [Fact]
-    public void KilledRunResumesToTheSameResultsAsAnUninterruptedRun()
+    public void Killed_run_resumes_to_the_same_results_as_an_uninterrupted_run()
     {
         string config = WriteConfig("kill.yaml", KillConfig);
         string killed = Path.Combine(_root, "killed");
@@ -84,13 +84,13 @@ public sealed class EngineAcceptanceTests : IDisposable
         const int items = 32, batch = 8;
 
         // Start a real `guidedcam run` and kill the process tree (no clean cancel) once two batches are committed.
-        using (var child = StartCli("run", config, "--out", killed))
+        using (var child = GuidedCamProcess.Start(new[] { "run", config, "--out", killed }))
         {
             var sw = Stopwatch.StartNew();
             long units = 0;
             while (!child.Process.HasExited && sw.Elapsed < TimeSpan.FromSeconds(60))
             {
-                units = CommittedUnits(killed);
+                units = JournalProbe.CommittedUnits(killed);
                 if (units >= 2 * batch) break;
                 Thread.Sleep(20);
             }
@@ -98,34 +98,33 @@ public sealed class EngineAcceptanceTests : IDisposable
                 $"the run ended (exit {(child.Process.HasExited ? child.Process.ExitCode : 0)}) before it could be killed after 2 batches ({units} units committed); " +
                 $"make KillConfig bigger so the kill lands mid-run.\n{child.Output}");
             Assert.True(units >= 2 * batch, $"no 2 batches committed within 60 s ({units} units)\n{child.Output}");
-            child.Process.Kill(entireProcessTree: true);
-            child.Process.WaitForExit();
+            child.Kill9();
         }
-        long afterKill = CommittedUnits(killed);
+        long afterKill = JournalProbe.CommittedUnits(killed);
         _output.WriteLine($"killed with {afterKill} of {items} units committed");
         // Batches commit atomically: a kill leaves whole batches, and this one must have stopped mid-run.
         Assert.True(afterKill < items, $"all {items} units were committed before the kill took effect: the test would pass vacuously; make KillConfig bigger");
         Assert.Equal(0, afterKill % batch);
 
         // Re-run the same command to completion: it must resume, not recompute.
-        var resumed = RunCli("run", config, "--out", killed);
+        var resumed = GuidedCamProcess.Run("run", config, "--out", killed);
         Assert.True(resumed.Exit == 0, resumed.Text);
         Assert.Contains($"{items - afterKill} items computed, {afterKill} resumed from the journal", resumed.Stdout);
 
-        var uninterrupted = RunCli("run", config, "--out", clean);
+        var uninterrupted = GuidedCamProcess.Run("run", config, "--out", clean);
         Assert.True(uninterrupted.Exit == 0, uninterrupted.Text);
 
         AssertNoDuplicates(killed);
         AssertNoDuplicates(clean);
         // Batches have fixed boundaries in the ordered item list, so the resumed run computed every value
         // on exactly the same batch as the uninterrupted one: equality is exact, not approximate.
-        AssertSameResults(ReadRecords(clean), ReadRecords(killed), tolerance: 0);
+        AssertSameResults(JournalProbe.LatestView(clean), JournalProbe.LatestView(killed), tolerance: 0);
         // 32 items × 3 methods × 3 metrics, one ground-truth class per synthetic image (pointing game).
-        Assert.Equal(items * 3 * 3, ReadRecords(killed).Count);
+        Assert.Equal(items * 3 * 3, JournalProbe.LatestView(killed).Count);
     }
 
     [Fact]
-    public void TwoShardsMergedEqualTheUnshardedRun()
+    public void Two_shards_merged_equal_the_unsharded_run()
     {
         TestSetup.Torch();
         var cfg = Load("small.yaml", SmallConfig());
@@ -136,12 +135,12 @@ public sealed class EngineAcceptanceTests : IDisposable
         new Experiment { Config = cfg, RunDir = whole }.Execute();
         new Experiment { Config = cfg, RunDir = s0, Shard = Shard.Parse("0/2") }.Execute();
         new Experiment { Config = cfg, RunDir = s1, Shard = Shard.Parse("1/2") }.Execute();
-        var merge = RunCli("merge", s0, s1, "--out", merged);
+        var merge = GuidedCamProcess.Run("merge", s0, s1, "--out", merged);
         Assert.True(merge.Exit == 0, merge.Text);
         Assert.Contains("merged shards 0, 1 of 2", merge.Stdout);
 
-        var a = ReadRecords(s0);
-        var b = ReadRecords(s1);
+        var a = JournalProbe.LatestView(s0);
+        var b = JournalProbe.LatestView(s1);
         Assert.NotEmpty(a);
         Assert.NotEmpty(b);
         Assert.Empty(a.Select(r => r.ItemId).Intersect(b.Select(r => r.ItemId)));
@@ -149,9 +148,9 @@ public sealed class EngineAcceptanceTests : IDisposable
         // A shard's batches hold other items than the unsharded run's batches (each shard keeps the ids
         // whose hash falls to it), so a batched kernel could in principle round differently. Measured on
         // this machine: the merged values are bit-identical to the unsharded run's (the built-in CNN's
-        // CPU kernels compute each sample on its own), so equality is asserted exactly; the 1e-5 slack
-        // of issue 4 would only be needed on a backend whose kernels mix samples within a batch.
-        AssertSameResults(ReadRecords(whole), ReadRecords(merged), tolerance: 0);
+        // CPU kernels compute each sample on its own), so equality is asserted exactly; a 1e-5 slack
+        // would only be needed on a backend whose kernels mix samples within a batch.
+        AssertSameResults(JournalProbe.LatestView(whole), JournalProbe.LatestView(merged), tolerance: 0);
 
         // Hence the merged report's tables are those of the unsharded run, byte for byte, and the saved
         // maps of the qualitative items (chosen from the whole ordered list, whichever shard owns them) are the same files.
@@ -173,7 +172,7 @@ public sealed class EngineAcceptanceTests : IDisposable
             .Select(f => Path.GetRelativePath(runDir, f)).Order(StringComparer.Ordinal).ToList();
 
     [Fact]
-    public void SameConfigAndSeedGiveByteIdenticalCsv()
+    public void Same_config_and_seed_give_byte_identical_CSV()
     {
         TestSetup.Torch();
         var cfg = Load("small.yaml", SmallConfig(qualitative: 0));
@@ -194,21 +193,21 @@ public sealed class EngineAcceptanceTests : IDisposable
     }
 
     [Fact]
-    public void ReportRebuildsEveryArtifactFromTheJournalAlone()
+    public void Report_rebuilds_every_artifact_from_the_journal_alone()
     {
         TestSetup.Torch();
         string config = WriteConfig("small.yaml", SmallConfig());
         string run = Path.Combine(_root, "run");
         new Experiment { Config = ConfigLoader.Load(config), RunDir = run }.Execute();
         var built = ReportBuilder.Build(run).Select(f => Path.GetRelativePath(run, f)).Order(StringComparer.Ordinal).ToList();
-        // The artifacts of issue 2: tables, markdown, html, a bar chart per metric, the deletion curve and the grid.
+        // Every artifact of a report: tables, markdown, html, a bar chart per metric, the deletion curve and the grid.
         foreach (string f in new[] { "items.csv", "summary.csv", "results.md", "report.html" }) Assert.Contains(f, built);
         Assert.Contains(built, f => f.StartsWith("figures/grid_", StringComparison.Ordinal));
         Assert.Contains(built, f => f.StartsWith("figures/curve_", StringComparison.Ordinal));
         Assert.Equal(2, built.Count(f => f.StartsWith("figures/bars_", StringComparison.Ordinal)));
 
         foreach (string f in built) File.Delete(Path.Combine(run, f));
-        var rebuilt = RunCli("report", run);
+        var rebuilt = GuidedCamProcess.Run("report", run);
         Assert.True(rebuilt.Exit == 0, rebuilt.Text);
         foreach (string f in built)
         {
@@ -221,7 +220,7 @@ public sealed class EngineAcceptanceTests : IDisposable
                 Assert.True(img.Width > 100 && img.Height > 100, $"{f} is {img.Width}×{img.Height}");
             }
         }
-        Assert.Equal(ReadRecords(run).Count, File.ReadLines(Path.Combine(run, "items.csv")).Count() - 1);
+        Assert.Equal(JournalProbe.LatestView(run).Count, File.ReadLines(Path.Combine(run, "items.csv")).Count() - 1);
 
         // The grid comes from the saved maps: without the maps folder there is no grid, with it back there is.
         string grid = built.Single(f => f.StartsWith("figures/grid_", StringComparison.Ordinal));
@@ -234,9 +233,9 @@ public sealed class EngineAcceptanceTests : IDisposable
     }
 
     [Fact]
-    public void ValidatePrintsThePlanOrTheLineOfAnUnknownMetric()
+    public void Validate_prints_the_plan_or_the_line_of_an_unknown_metric()
     {
-        var ok = RunCli("validate", Path.Combine(SharedPaths.RepoRoot, "configs", "quickstart.yaml"));
+        var ok = GuidedCamProcess.Run("validate", Path.Combine(SharedPaths.RepoRoot, "configs", "quickstart.yaml"));
         Assert.True(ok.Exit == 0, ok.Text);
         // configs/quickstart.yaml: 200 synthetic items, 14 methods, 8 metrics.
         Assert.Contains("quickstart", ok.Stdout);
@@ -256,27 +255,27 @@ public sealed class EngineAcceptanceTests : IDisposable
               - pointing-game
               - insertion-of-doom
             """);
-        var err = RunCli("validate", bad);
+        var err = GuidedCamProcess.Run("validate", bad);
         Assert.True(err.Exit == 2, $"exit {err.Exit}\n{err.Text}");
         Assert.Contains("bad.yaml:9", err.Stderr);
         Assert.Contains("insertion-of-doom", err.Stderr);
     }
 
     [Fact]
-    public void ChangingOneMetricOptionComputesOnlyThatMetricAndKeepsTheOldCells()
+    public void Changing_one_metric_option_computes_only_that_metric_and_keeps_the_old_cells()
     {
         TestSetup.Torch();
         string run = Path.Combine(_root, "run");
         var first = new Experiment { Config = Load("tol4.yaml", SmallConfig(tolerance: 4, qualitative: 0)), RunDir = run }.Execute();
         Assert.Equal(24 * 3 * 2, first.Records); // 24 items × 3 methods × (deletion + pointing game), one class per synthetic image
-        var old = ReadRecords(run);
+        var old = JournalProbe.LatestView(run);
         var second = new Experiment { Config = Load("tol1.yaml", SmallConfig(tolerance: 1, qualitative: 0)), RunDir = run }.Execute();
         // Only the pointing game at tolerance 1 is new: 24 items × 3 methods cells, no map recomputed.
         Assert.Equal(24 * 3, second.Records);
         Assert.Equal(0, second.MapsComputed);
 
         // The report shows the latest config: tolerance 1, and deletion read from the journal.
-        var current = ReadRecords(run);
+        var current = JournalProbe.LatestView(run);
         Assert.Equal(24 * 3 * 2, current.Count);
         Assert.All(current.Where(r => r.Metric == "pointing-game"), r => Assert.Contains("tolerance=1", r.MetricOptions));
         Assert.DoesNotContain(current, r => r.MetricOptions.Contains("tolerance=4", StringComparison.Ordinal));
@@ -288,7 +287,7 @@ public sealed class EngineAcceptanceTests : IDisposable
         Assert.Contains("tolerance=1", summary);
         Assert.DoesNotContain("tolerance=4", summary);
         // The tolerance-4 cells are still listed.
-        var list = RunCli("report", run, "--list");
+        var list = GuidedCamProcess.Run("report", run, "--list");
         Assert.True(list.Exit == 0, list.Text);
         Assert.Contains("tolerance=4", list.Stdout);
         Assert.Contains("tolerance=1", list.Stdout);
@@ -296,7 +295,7 @@ public sealed class EngineAcceptanceTests : IDisposable
         // Going back to the first config computes nothing.
         var back = new Experiment { Config = Load("tol4.yaml", SmallConfig(tolerance: 4, qualitative: 0)), RunDir = run }.Execute();
         Assert.Equal((0, 24, 0), (back.ItemsComputed, back.ItemsResumed, back.Records));
-        AssertSameResults(old, ReadRecords(run), tolerance: 0);
+        AssertSameResults(old, JournalProbe.LatestView(run), tolerance: 0);
     }
 
     /// <summary>
@@ -320,7 +319,7 @@ public sealed class EngineAcceptanceTests : IDisposable
         """;
 
     [Fact]
-    public void AddingAMetricComputesNoMapNoForwardAndKeepsEveryEarlierValue()
+    public void Adding_a_metric_computes_no_map_no_forward_and_keeps_every_earlier_value()
     {
         TestSetup.Torch();
         string run = Path.Combine(_root, "run");
@@ -360,34 +359,34 @@ public sealed class EngineAcceptanceTests : IDisposable
         // Identical cells agree: sparsity read from stored maps equals sparsity computed from fresh maps.
         string fresh = Path.Combine(_root, "fresh");
         new Experiment { Config = withSparsity, RunDir = fresh }.Execute();
-        AssertSameResults(ReadRecords(fresh), ReadRecords(run), tolerance: 0);
+        AssertSameResults(JournalProbe.LatestView(fresh), JournalProbe.LatestView(run), tolerance: 0);
     }
 
     [Fact]
-    public void AddingAMethodComputesOnlyItsMapsAndCellsAndRemovingOneComputesNothing()
+    public void Adding_a_method_computes_only_its_maps_and_cells_and_removing_one_computes_nothing()
     {
         TestSetup.Torch();
         string run = Path.Combine(_root, "run");
         new Experiment { Config = Load("two.yaml", IncrementalConfig(methods: "gradcam, center")), RunDir = run }.Execute();
-        var before = ReadRecords(run);
+        var before = JournalProbe.LatestView(run);
 
         var added = new Experiment { Config = Load("three.yaml", IncrementalConfig(methods: "gradcam, center, random")), RunDir = run }.Execute();
         Assert.Equal(16, added.MapsComputed); // random's maps only
         Assert.Equal(16 * 3, added.Records); // random × 3 metrics
-        var after = ReadRecords(run);
+        var after = JournalProbe.LatestView(run);
         AssertSameResults(before, after.Where(r => r.Method != "random").ToList(), tolerance: 0);
         Assert.Equal(16 * 3, after.Count(r => r.Method == "random"));
 
         var removed = new Experiment { Config = Load("one.yaml", IncrementalConfig(methods: "gradcam")), RunDir = run }.Execute();
         Assert.Equal((0, 0, 0), (removed.Records, removed.MapsComputed, removed.ItemsComputed));
         ReportBuilder.Build(run);
-        var shown = ReadRecords(run);
+        var shown = JournalProbe.LatestView(run);
         Assert.Equal(16 * 3, shown.Count);
         Assert.All(shown, r => Assert.Equal("gradcam", r.Method));
         Assert.DoesNotContain("center", File.ReadAllText(Path.Combine(run, "summary.csv")));
 
         // Another view of the same journal, written beside the run's own report.
-        var view = RunCli("report", run, "--config", Path.Combine(_root, "three.yaml"));
+        var view = GuidedCamProcess.Run("report", run, "--config", Path.Combine(_root, "three.yaml"));
         Assert.True(view.Exit == 0, view.Text);
         string other = File.ReadAllText(Path.Combine(run, "views", "incremental", "summary.csv"));
         Assert.Contains(",random,", other);
@@ -395,7 +394,7 @@ public sealed class EngineAcceptanceTests : IDisposable
     }
 
     [Fact]
-    public void ValidateOnAFinishedRunFolderPlansNothingAndLoadsTheModelOnce()
+    public void Validate_on_a_finished_run_folder_plans_nothing_and_loads_the_model_once()
     {
         TestSetup.Torch();
         string config = WriteConfig("inc.yaml", IncrementalConfig(methods: "gradcam, center"));
@@ -421,13 +420,13 @@ public sealed class EngineAcceptanceTests : IDisposable
             ModelLoader.Builtins.Remove("counted-builtin");
         }
         new Experiment { Config = ConfigLoader.Load(config), RunDir = run }.Execute();
-        var validate = RunCli("validate", config, "--out", run);
+        var validate = GuidedCamProcess.Run("validate", config, "--out", run);
         Assert.True(validate.Exit == 0, validate.Text);
         Assert.Contains("total: 0 cells to compute, 0 maps to compute", validate.Stdout);
     }
 
     [Fact]
-    public void AJournalOfTheEarlierFormatIsNamedInOneLineAndLeftAlone()
+    public void A_journal_of_the_earlier_format_is_named_in_one_line_and_left_alone()
     {
         string run = Path.Combine(_root, "old");
         Directory.CreateDirectory(run);
@@ -443,7 +442,7 @@ public sealed class EngineAcceptanceTests : IDisposable
         string config = WriteConfig("tiny.yaml", IncrementalConfig(methods: "center"));
         foreach (var args in new[] { new[] { "run", config, "--out", run }, new[] { "report", run }, new[] { "validate", config, "--out", run } })
         {
-            var r = RunCli(args);
+            var r = GuidedCamProcess.Run(args);
             Assert.True(r.Exit == 2, r.Text);
             Assert.Contains("earlier result-set format", r.Stderr);
             Assert.Single(r.Stderr.Trim().Split('\n'));
@@ -454,7 +453,7 @@ public sealed class EngineAcceptanceTests : IDisposable
     }
 
     [Fact]
-    public void RunningAShardIntoAnUnshardedFolderIsAClearErrorNotACrash()
+    public void Running_a_shard_into_an_unsharded_folder_is_a_clear_error_not_a_crash()
     {
         TestSetup.Torch();
         string config = WriteConfig("tiny.yaml", """
@@ -469,11 +468,11 @@ public sealed class EngineAcceptanceTests : IDisposable
         string run = Path.Combine(_root, "run");
         new Experiment { Config = ConfigLoader.Load(config), RunDir = run }.Execute();
         // Wrong --out for a shard is a user error: exit 2 with the folder and the remedy, no stack trace (CliErrors).
-        var r = RunCli("run", config, "--out", run, "--shard", "0/2");
+        var r = GuidedCamProcess.Run("run", config, "--out", run, "--shard", "0/2");
         Assert.True(r.Exit == 2, r.Text);
         Assert.Contains("use another --out folder per shard", r.Stderr);
         Assert.DoesNotContain("Unhandled exception", r.Stderr + r.Stdout);
-        Assert.Equal(8, ReadRecords(run).Count); // the unsharded results are untouched
+        Assert.Equal(8, JournalProbe.LatestView(run).Count); // the unsharded results are untouched
     }
 
     // ---- helpers ----
@@ -487,91 +486,10 @@ public sealed class EngineAcceptanceTests : IDisposable
 
     private ExperimentConfig Load(string name, string yaml) => ConfigLoader.Load(WriteConfig(name, yaml));
 
-    private sealed class Child(Process process, StringBuilder output) : IDisposable
-    {
-        public Process Process { get; } = process;
-        public string Output { get { lock (output) return output.ToString(); } }
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.Dispose();
-        }
-    }
-
-    /// <summary>Starts `dotnet guidedcam.dll args…` with OMP_WAIT_POLICY=PASSIVE (libtorch's spin-wait collapses throughput on a shared 2-core machine, docs/torchsharp.md).</summary>
-    private static Child StartCli(params string[] args) => StartCli(out _, out _, args);
-
-    private static Child StartCli(out StringBuilder stdout, out StringBuilder stderr, params string[] args)
-    {
-        string dll = Path.Combine(AppContext.BaseDirectory, "guidedcam.dll");
-        Assert.True(File.Exists(dll), $"{dll} missing: the test project must reference src/Harness");
-        string host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        var psi = new ProcessStartInfo(host)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(dll);
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        psi.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        var all = new StringBuilder();
-        var o = new StringBuilder();
-        var e = new StringBuilder();
-        var process = new Process { StartInfo = psi };
-        process.OutputDataReceived += (_, d) => { if (d.Data is null) return; lock (all) { all.AppendLine(d.Data); o.AppendLine(d.Data); } };
-        process.ErrorDataReceived += (_, d) => { if (d.Data is null) return; lock (all) { all.AppendLine(d.Data); e.AppendLine(d.Data); } };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        stdout = o;
-        stderr = e;
-        return new Child(process, all);
-    }
-
-    private sealed record CliResult(int Exit, string Stdout, string Stderr)
-    {
-        public string Text => $"exit {Exit}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
-    }
-
-    private static CliResult RunCli(params string[] args)
-    {
-        using var child = StartCli(out var stdout, out var stderr, args);
-        if (!child.Process.WaitForExit(TimeSpan.FromSeconds(120)))
-            Assert.Fail($"guidedcam {string.Join(' ', args)} did not finish within 120 s\n{child.Output}");
-        child.Process.WaitForExit(); // flushes the asynchronous output readers
-        return new CliResult(child.Process.ExitCode, stdout.ToString(), stderr.ToString());
-    }
-
-    /// <summary>Items whose batch is committed in a run folder's journal, read-only (the run may be writing it); 0 before the journal exists.</summary>
-    private static long CommittedUnits(string runDir)
-    {
-        string path = ResultJournal.PathIn(runDir);
-        if (!File.Exists(path)) return 0;
-        try
-        {
-            using var db = ReadOnly(path);
-            using var cmd = db.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM units;";
-            return (long)cmd.ExecuteScalar()!;
-        }
-        catch (SqliteException)
-        {
-            return 0; // the schema is not there yet
-        }
-    }
-
-    private static SqliteConnection ReadOnly(string path)
-    {
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString());
-        db.Open();
-        return db;
-    }
-
     /// <summary>Counts rows per record key and per unit key over the whole journal: none may appear twice.</summary>
     private static void AssertNoDuplicates(string runDir)
     {
-        using var db = ReadOnly(ResultJournal.PathIn(runDir));
+        using var db = JournalProbe.OpenReadOnly(ResultJournal.PathIn(runDir));
         foreach (var (table, key) in new[]
         {
             ("cells", "model_key, dataset_key, item_id, target, method_key, metric_key"),
@@ -583,14 +501,6 @@ public sealed class EngineAcceptanceTests : IDisposable
             cmd.CommandText = $"SELECT COUNT(*) FROM (SELECT 1 FROM {table} GROUP BY {key} HAVING COUNT(*) > 1);";
             Assert.True((long)cmd.ExecuteScalar()! == 0, $"{runDir}: duplicate rows in {table}");
         }
-    }
-
-    /// <summary>The cells of the folder's latest view (what `report` shows).</summary>
-    private static List<ResultRecord> ReadRecords(string runDir)
-    {
-        using var j = ResultJournal.Open(ResultJournal.PathIn(runDir), create: false);
-        var run = j.LatestRun!;
-        return j.ReadView(run.View, run.Shard);
     }
 
     private static (string, string, string, long, string, string, string, string) Key(ResultRecord r) =>

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace GuidedCam.Tests.Acceptance;
 
 /// <summary>
-/// Issue 5 item 6: `guidedcam explain` on SqueezeNet 1.1 (ONNX) reproduces the golden Grad-CAM map and
+/// `guidedcam explain` on SqueezeNet 1.1 (ONNX) reproduces the golden Grad-CAM map and
 /// logits of pytorch-grad-cam 1.5.5 (../shared/golden/squeezenet1.1-dog), writes the Global-Guidance
 /// overlay, and on the raw photo predicts what ../shared/models/squeezenet1.1/README.md measured.
 /// </summary>
@@ -22,13 +22,13 @@ public class ExplainCommandAcceptanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ExplainOnTheGoldenTensorMatchesGoldenGradCamAndLogits()
+    public void Explain_on_the_golden_tensor_matches_the_golden_GradCam_and_logits()
     {
         TestSetup.Torch();
         string golden = SharedPaths.Require("golden", "squeezenet1.1-dog");
         string dir = TempDir();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        // The command line of the issue: --model <onnx> --input input.npy --target 537 --methods gradcam,guidedcam --out DIR.
+        // As on the command line: --model <onnx> --input input.npy --target 537 --methods gradcam,guidedcam --out DIR.
         int rc = ExplainCommand.Run(SharedPaths.SqueezeNetOnnx, weights: null, layer: null,
             Path.Combine(golden, "input.npy"), "537", "gradcam,guidedcam", dir, seed: 0);
         output.WriteLine($"explain took {watch.Elapsed.TotalSeconds:F1} s");
@@ -63,7 +63,7 @@ public class ExplainCommandAcceptanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ExplainOnThePhotoPredictsDogsled()
+    public void Explain_on_the_photo_predicts_dogsled()
     {
         TestSetup.Torch();
         string photo = SharedPaths.Require("datasets", "voc2012-mini", "VOCdevkit", "VOC2012", "JPEGImages", "darknet_dog.jpg");

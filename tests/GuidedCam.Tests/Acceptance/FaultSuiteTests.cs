@@ -1,5 +1,4 @@
 using GuidedCam.Harness.Results;
-using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 namespace GuidedCam.Tests.Acceptance;
@@ -89,10 +88,10 @@ public sealed class FaultSuiteTests : IDisposable, IClassFixture<FaultSuiteTests
         foreach (int batches in points)
         {
             using var child = GuidedCamProcess.Start(new[] { "run", ConfigPath, "--out", killed });
-            while (!child.Process.HasExited && Committed(killed) < batches * Batch) Thread.Sleep(10);
+            while (!child.Process.HasExited && JournalProbe.CommittedUnits(killed) < batches * Batch) Thread.Sleep(10);
             bool midRun = !child.Process.HasExited;
             child.Kill9();
-            long units = Committed(killed);
+            long units = JournalProbe.CommittedUnits(killed);
             _output.WriteLine($"kill after {batches} batches: {units} units committed (mid-run: {midRun})");
             if (midRun && units < Items) midRunKills++;
             Assert.Equal(0, units % Batch);   // a batch is committed whole or not at all
@@ -118,12 +117,12 @@ public sealed class FaultSuiteTests : IDisposable, IClassFixture<FaultSuiteTests
     {
         string clean = _clean.Dir, shared = Path.Combine(_root, "shared");
         using var first = GuidedCamProcess.Start(new[] { "run", ConfigPath, "--out", shared });
-        while (!first.Process.HasExited && Committed(shared) < Batch) Thread.Sleep(10);
+        while (!first.Process.HasExited && JournalProbe.CommittedUnits(shared) < Batch) Thread.Sleep(10);
         Assert.False(first.Process.HasExited, "the first run finished before the second started; the test needs it running");
         // Pause the first writer (SIGSTOP keeps its lock) so the overlap does not depend on how fast
         // the machine is: on an idle machine the 16-item run can finish before a second process starts.
         Signal("STOP", first.Process.Id);
-        (int Exit, string Stdout, string Stderr) second;
+        CliResult second;
         try { second = GuidedCamProcess.Run("run", ConfigPath, "--out", shared); }
         finally { Signal("CONT", first.Process.Id); }
         Assert.Equal(2, second.Exit);
@@ -145,7 +144,7 @@ public sealed class FaultSuiteTests : IDisposable, IClassFixture<FaultSuiteTests
         Assert.Equal(2, r.Exit);
         string line = OneLine(r.Stderr);
         Assert.Contains(Path.GetFullPath(limited), line);
-        long units = Committed(limited);
+        long units = JournalProbe.CommittedUnits(limited);
         _output.WriteLine($"{line}\n{units} units committed before the limit");
         Assert.Equal(0, units % Batch);
         Assert.True(units is > 0 and < Items, $"{units} of {Items} items committed: the limit did not fall mid-run");
@@ -260,31 +259,11 @@ public sealed class FaultSuiteTests : IDisposable, IClassFixture<FaultSuiteTests
         return lines[0];
     }
 
-    private static long Committed(string runDir)
-    {
-        string path = ResultJournal.PathIn(runDir);
-        if (!File.Exists(path)) return 0;
-        try
-        {
-            using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            db.Open();
-            using var cmd = db.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM units;";
-            return (long)cmd.ExecuteScalar()!;
-        }
-        catch (SqliteException) { return 0; } // the schema is not there yet
-    }
-
     /// <summary>Records of both journals equal exactly (values, curves, flags), with no duplicate keys.</summary>
     private static void AssertSameJournal(string expectedDir, string actualDir)
     {
-        List<ResultRecord> Read(string dir)
-        {
-            using var j = ResultJournal.Open(ResultJournal.PathIn(dir), create: false);
-            var run = j.LatestRun!;
-            return j.ReadView(run.View, run.Shard)
-                .OrderBy(r => (r.Model, r.Dataset, r.ItemId, r.Target, r.Method, r.MethodOptions, r.Metric, r.MetricOptions)).ToList();
-        }
+        List<ResultRecord> Read(string dir) => JournalProbe.LatestView(dir)
+            .OrderBy(r => (r.Model, r.Dataset, r.ItemId, r.Target, r.Method, r.MethodOptions, r.Metric, r.MetricOptions)).ToList();
         var want = Read(expectedDir);
         var got = Read(actualDir);
         // 16 items × 2 methods × 2 metrics, one ground-truth class per synthetic image.

@@ -32,7 +32,7 @@ public class ScoreCommandAcceptanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RoadOnTheGoldenGuidedCamMapMatchesTheReferenceFromTheCommandLine()
+    public void ROAD_on_the_golden_GuidedCam_map_matches_the_reference_from_the_command_line()
     {
         TestSetup.Torch();
         string dir = TempDir();
@@ -58,7 +58,7 @@ public class ScoreCommandAcceptanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void RegionMetricsNeedBoxes_AndRunWithThem()
+    public void Region_metrics_need_boxes_and_run_with_them()
     {
         TestSetup.Torch();
         string dir = TempDir();
@@ -79,7 +79,7 @@ public class ScoreCommandAcceptanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void BadInputIsOneLineAndExitCode2()
+    public void Bad_input_is_one_line_and_exit_code_2()
     {
         TestSetup.Torch();
         string dir = TempDir();

@@ -37,13 +37,13 @@ public sealed class SqueezeNetImageNetMiniRun
 }
 
 /// <summary>
-/// Issue 3 acceptance: `guidedcam run` on SqueezeNet 1.1 (ONNX) with the ImageNet mini set computes every
+/// `guidedcam run` on SqueezeNet 1.1 (ONNX) with the ImageNet mini set computes every
 /// method and every metric without errors, and Grad-CAM points at the object more often than random.
 /// </summary>
 public class SqueezeNetImageNetMiniAcceptanceTests(SqueezeNetImageNetMiniRun fixture, ITestOutputHelper output) : IClassFixture<SqueezeNetImageNetMiniRun>
 {
     [Fact]
-    public void ShippedConfigValidates()
+    public void Shipped_config_validates()
     {
         TestSetup.Torch();
         var cfg = ConfigLoader.Parse(AcceptanceRun.ShippedConfig("squeezenet-imagenet-mini.yaml"), "squeezenet-imagenet-mini.yaml");
@@ -56,7 +56,7 @@ public class SqueezeNetImageNetMiniAcceptanceTests(SqueezeNetImageNetMiniRun fix
     }
 
     [Fact]
-    public void EveryMethodAndMapMetricHasAValuePerImage()
+    public void Every_method_and_map_metric_has_a_value_per_image()
     {
         var run = fixture.Run;
         output.WriteLine($"shared run: {run.Elapsed.TotalSeconds:F1} s, {run.Stats.Records} values");
@@ -73,7 +73,7 @@ public class SqueezeNetImageNetMiniAcceptanceTests(SqueezeNetImageNetMiniRun fix
     }
 
     [Fact]
-    public void GradCamPointsAtTheObject()
+    public void GradCam_points_at_the_object()
     {
         var run = fixture.Run;
         double gradcam = run.Mean("gradcam", "pointing-game"), random = run.Mean("random", "pointing-game"), center = run.Mean("center", "pointing-game");
@@ -91,7 +91,7 @@ public class SqueezeNetImageNetMiniAcceptanceTests(SqueezeNetImageNetMiniRun fix
     }
 
     [Fact]
-    public void DeletionAndInsertionRunOnOneImage()
+    public void Deletion_and_insertion_run_on_one_image()
     {
         // Step 1792 px: 224·224/1792 = 28 steps, 29 forwards per curve instead of 224 at the papers' step 224;
         // one image (Granny Smith, val 23, top-1 at 99.9 %) keeps the test to a few hundred forwards.
@@ -117,7 +117,7 @@ public class SqueezeNetImageNetMiniAcceptanceTests(SqueezeNetImageNetMiniRun fix
     }
 
     [Fact]
-    public void ScoreCamAndAblationCamRunOnOneImage()
+    public void ScoreCam_and_AblationCam_run_on_one_image()
     {
         // Score-CAM forwards 512 masked copies per image (K = 512 at squeezenet0_concat7), Ablation-CAM re-runs
         // the network after the layer 512 times: one image (whose top-1 is its label, so the ground-truth map

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace GuidedCam.Tests.Acceptance;
 
 /// <summary>
-/// Issue 3 acceptance on the multi-label mini sets: configs/squeezenet-voc-mini.yaml and
+/// End to end on the multi-label mini sets: configs/squeezenet-voc-mini.yaml and
 /// configs/squeezenet-coco-mini.yaml validate, and Grad-CAM + pointing game with SqueezeNet through the
 /// shipped label maps (voc20→imagenet1k, coco80→imagenet1k) completes and reports the unmapped classes.
 /// Units are (image, class present) pairs (docs/spec/metrics.md "Which class"); counts below are from the
@@ -21,7 +21,7 @@ public class SqueezeNetVocCocoAcceptanceTests(ITestOutputHelper output)
     [Theory]
     [InlineData("squeezenet-voc-mini.yaml", 5)]
     [InlineData("squeezenet-coco-mini.yaml", 10)]
-    public void ShippedConfigValidates(string file, int images)
+    public void Shipped_config_validates(string file, int images)
     {
         TestSetup.Torch();
         var plan = ConfigValidator.Validate(ConfigLoader.Parse(AcceptanceRun.ShippedConfig(file), file));
@@ -31,7 +31,7 @@ public class SqueezeNetVocCocoAcceptanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void VocRunMapsEveryClass()
+    public void VOC_run_maps_every_class()
     {
         var run = new AcceptanceRun(GradCamOnly("squeezenet-voc-mini.yaml"));
         double pg = run.Mean("gradcam", "pointing-game");
@@ -50,7 +50,7 @@ public class SqueezeNetVocCocoAcceptanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void CocoRunSkipsGiraffeAndKite()
+    public void COCO_run_skips_giraffe_and_kite()
     {
         var run = new AcceptanceRun(GradCamOnly("squeezenet-coco-mini.yaml"));
         double pg = run.Mean("gradcam", "pointing-game");

@@ -13,7 +13,7 @@ public sealed class SyntheticCausalLocalizationRun
     //   times the object and its box would miss IoU 0.5 for any method;
     // - energy pointing game has no options (the share of map energy inside the box, Score-CAM paper).
     public AcceptanceRun Run { get; } = new("""
-        name: acceptance-issue6
+        name: synthetic-causal-localization
         seed: 0
         batch-size: 50
         qualitative: 0
@@ -30,7 +30,7 @@ public sealed class SyntheticCausalLocalizationRun
 }
 
 /// <summary>
-/// Issue 6 acceptance on the built-in synthetic model: Grad-CAM's map is causally meaningful (inserting
+/// End to end on the built-in synthetic model: Grad-CAM's map is causally meaningful (inserting
 /// its top pixels restores the class faster than deleting them destroys it) and localizes the object
 /// better than a random map by every localization measure.
 /// </summary>
@@ -44,14 +44,14 @@ public class SyntheticCausalLocalizationAcceptanceTests(SyntheticCausalLocalizat
     }
 
     [Fact]
-    public void GradCamInsertionAucExceedsDeletionAuc()
+    public void GradCam_insertion_AUC_exceeds_deletion_AUC()
     {
         double insertion = Report("gradcam", "insertion");
         double deletion = Report("gradcam", "deletion");
         Assert.Equal(100, fixture.Run.Count("gradcam", "insertion"));
         Assert.Equal(100, fixture.Run.Count("gradcam", "deletion"));
         // Petsiuk et al. 2018 (RISE): a faithful map has a low deletion AUC and a high insertion AUC;
-        // insertion > deletion is the weakest form of that, and Issue 6's acceptance criterion.
+        // insertion > deletion is the weakest form of that.
         Assert.True(insertion > deletion, $"Grad-CAM insertion AUC {insertion:F4} ≤ deletion AUC {deletion:F4}");
     }
 
@@ -59,12 +59,12 @@ public class SyntheticCausalLocalizationAcceptanceTests(SyntheticCausalLocalizat
     [InlineData("loc-gt-known")]
     [InlineData("loc-top1")]
     [InlineData("energy-pointing-game")]
-    public void GradCamLocalizesBetterThanRandom(string metric)
+    public void GradCam_localizes_better_than_random(string metric)
     {
         double gradcam = Report("gradcam", metric);
         double random = Report("random", metric);
         Assert.Equal(100, fixture.Run.Count("gradcam", metric));
-        // Issue 6: strictly better than a random map (which localizes by chance only).
+        // Strictly better than a random map (which localizes by chance only).
         Assert.True(gradcam > random, $"Grad-CAM {metric} {gradcam:F2} is not above random {random:F2}");
     }
 }

@@ -14,7 +14,7 @@ public sealed class SyntheticMethodsRun
     // Tolerance 4 px: the paper's 15 px at 224 px scaled to the 64-px synthetic image (configs/quickstart.yaml).
     // Score-CAM and Ablation-CAM with batch-size 64 = all K = 64 channels of the 16×16 layer in one call.
     public AcceptanceRun Run { get; } = new("""
-        name: acceptance-issue5
+        name: synthetic-methods
         seed: 0
         batch-size: 50
         qualitative: 0
@@ -26,7 +26,7 @@ public sealed class SyntheticMethodsRun
 }
 
 /// <summary>
-/// Issue 5 acceptance on the built-in synthetic model: every gradient- or score-based method points
+/// End to end on the built-in synthetic model: every gradient- or score-based method points
 /// at the object more often than a random map, and Eigen-CAM is class-agnostic while Grad-CAM is not.
 /// </summary>
 public class SyntheticMethodsAcceptanceTests(SyntheticMethodsRun fixture, ITestOutputHelper output) : IClassFixture<SyntheticMethodsRun>
@@ -35,7 +35,7 @@ public class SyntheticMethodsAcceptanceTests(SyntheticMethodsRun fixture, ITestO
 
     [Theory]
     [MemberData(nameof(Methods))]
-    public void MethodBeatsRandomOnPointingGame(string method)
+    public void Method_beats_random_on_the_pointing_game(string method)
     {
         var run = fixture.Run;
         double score = run.Mean(method, "pointing-game");
@@ -44,14 +44,14 @@ public class SyntheticMethodsAcceptanceTests(SyntheticMethodsRun fixture, ITestO
         // One ground-truth class per synthetic image, so exactly one value per item and method.
         Assert.Equal(100, run.Count(method, "pointing-game"));
         Assert.Equal(100, run.Count("random", "pointing-game"));
-        // Issue 5: each method beats random. `random` is a random-weights CAM (sum of the layer's channels with
+        // Each method beats random. `random` is a random-weights CAM (sum of the layer's channels with
         // uniform ±1 weights), so its peak still follows the activations: measured 48.5 % against 87–96 % for
         // the nine methods. 10 points is well outside the binomial noise of 100 items (±5 % at p = 0.5).
         Assert.True(score >= random + 10, $"{method} pointing game {score:F1}% is not above random {random:F1}%");
     }
 
     [Fact]
-    public void EigenCamIsClassAgnosticAndGradCamIsNot()
+    public void EigenCam_is_class_agnostic_and_GradCam_is_not()
     {
         TestSetup.Torch();
         using var model = BuiltinModel.Load();

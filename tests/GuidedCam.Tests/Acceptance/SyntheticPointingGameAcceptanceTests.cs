@@ -8,7 +8,7 @@ namespace GuidedCam.Tests.Acceptance;
 public class SyntheticPointingGameAcceptanceTests
 {
     [Fact]
-    public void GradCamPointsAtTheObjectAndRandomDoesNot()
+    public void GradCam_points_at_the_object_and_random_does_not()
     {
         // Tolerance 4 px is the paper's 15 px at 224 scaled to the 64-px synthetic image (configs/quickstart.yaml).
         var run = new AcceptanceRun("""

@@ -41,15 +41,16 @@ public sealed class GoldenResNet18Tests(ResNet18GoldenFixture fx, ITestOutputHel
     [MemberData(nameof(GoldenMethods))]
     public void Method_matches_the_reference_for_both_targets(string method)
     {
-        // Score-CAM's 2 × 512 masked forwards: the second target's are memoised by the recording
-        // classifier (same masked inputs, see RecordingClassifier), which keeps this row near 30 s.
+        // Score-CAM's 2 × 512 masked forwards: the second target's are memoised (same masked inputs,
+        // see MemoisingClassifier), which keeps this row near 30 s.
         using var scope = torch.NewDisposeScope();
-        fx.Recording.ResetCounts();
-        var (errors, result) = fx.Case.Compare(fx.Recording, "layer4", method);
+        var passes = new PassCounter();
+        int hitsBefore = fx.Memoised.CacheHits;
+        var (errors, result) = fx.Case.Compare(new CountingClassifier(fx.Memoised, passes), "layer4", method);
         foreach (var e in errors) output.WriteLine(e.ToString());
-        output.WriteLine($"forward passes {result.ForwardPasses} (network invocations seen: {fx.Recording.ForwardCalls}, memoised {fx.Recording.CacheHits}), backward {result.BackwardPasses}");
+        output.WriteLine($"forward passes {result.ForwardPasses} (network invocations seen: {passes.ForwardCalls}, memoised {fx.Memoised.CacheHits - hitsBefore}), backward {result.BackwardPasses}");
         // Honest counting: what the method reports is what it ran (memoised calls count: the method made them).
-        Assert.Equal(fx.Recording.ForwardCalls, result.ForwardPasses);
+        Assert.Equal(passes.ForwardCalls, result.ForwardPasses);
         GoldenCase.AssertWithinTolerance(errors);
     }
 

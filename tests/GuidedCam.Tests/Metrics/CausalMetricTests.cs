@@ -25,7 +25,7 @@ public class CausalMetricTests
     private static Dictionary<string, string> Opt(params (string Key, string Value)[] kv) => kv.ToDictionary(p => p.Key, p => p.Value);
 
     [Fact]
-    public void Deletion_ZerosSubstrate_Step4_MatchesHandCurveAndAuc()
+    public void Deletion_with_zeros_substrate_and_step_4_matches_the_hand_curve_and_AUC()
     {
         var (_, batch) = Setup();
         var v = new DeletionMetric(Opt(("step", "4"))).Evaluate(batch).Single();
@@ -38,7 +38,7 @@ public class CausalMetricTests
     }
 
     [Fact]
-    public void Deletion_TiesGoByAscendingFlatIndex()
+    public void Deletion_ties_go_by_ascending_flat_index()
     {
         var (_, batch) = Setup();
         var v = new DeletionMetric(Opt(("step", "3"))).Evaluate(batch).Single();
@@ -47,7 +47,7 @@ public class CausalMetricTests
     }
 
     [Fact]
-    public void Deletion_MeanSubstrate_UsesTheImagePerChannelMean()
+    public void Deletion_mean_substrate_uses_the_image_per_channel_mean()
     {
         var (_, batch) = Setup();
         var v = new DeletionMetric(Opt(("step", "3"), ("substrate", "mean"))).Evaluate(batch).Single();
@@ -63,7 +63,7 @@ public class CausalMetricTests
     [InlineData("6", 2)]   // n = 1
     [InlineData("100", 2)] // n = 1: one step changes everything
     [InlineData("input-width", 3)] // default: step = width 3 → n = 2
-    public void Step_SetsTheNumberOfCurvePoints(string step, int points)
+    public void Step_sets_the_number_of_curve_points(string step, int points)
     {
         var (_, batch) = Setup();
         Assert.Equal(points, new DeletionMetric(Opt(("step", step))).Evaluate(batch).Single().Curve!.Length);
@@ -71,7 +71,7 @@ public class CausalMetricTests
     }
 
     [Fact]
-    public void Auc_IsRiseTrapezoidOnARecordedCurve()
+    public void AUC_is_the_RISE_trapezoid_on_a_recorded_curve()
     {
         // (1 + 0.5 + 0.25 + 0 − 1/2 − 0/2)/3 = 1.25/3; the trapezoid rule with spacing 1/3 gives the same.
         double[] curve = { 1, 0.5, 0.25, 0 };
@@ -85,7 +85,7 @@ public class CausalMetricTests
     }
 
     [Fact]
-    public void GaussianKernel_MatchesRiseGkern()
+    public void Gaussian_kernel_matches_RISE_gkern()
     {
         // Reference: a plain-Python re-implementation of scipy.ndimage.gaussian_filter(delta 11×11, σ = 5)
         // (radius int(4σ + 0.5) = 20, mode 'reflect'): k[5,5] = 0.0088326282, k[0,0] = 0.0077366354,
@@ -99,7 +99,7 @@ public class CausalMetricTests
     }
 
     [Fact]
-    public void Insertion_StartsFromTheBlurAndMatchesHandCurve()
+    public void Insertion_starts_from_the_blur_and_matches_the_hand_curve()
     {
         var (_, batch) = Setup();
         var v = new InsertionMetric(Opt(("step", "3"))).Evaluate(batch).Single();
@@ -118,7 +118,7 @@ public class CausalMetricTests
     }
 
     [Fact]
-    public void Deletion_BlurSubstrate_EndsWhereInsertionStarts()
+    public void Deletion_blur_substrate_ends_where_insertion_starts()
     {
         var (_, batch) = Setup();
         var del = new DeletionMetric(Opt(("step", "3"), ("substrate", "blur"))).Evaluate(batch).Single();
@@ -129,7 +129,7 @@ public class CausalMetricTests
     }
 
     [Fact]
-    public void Curves_DoNotDependOnBatchSize_AndUseNPlusOneImagesPerItem()
+    public void Curves_do_not_depend_on_batch_size_and_use_n_plus_one_images_per_item()
     {
         var (model, batch) = Setup(items: 3);
         long before = model.ImagesForwarded;
@@ -144,7 +144,7 @@ public class CausalMetricTests
     }
 
     [Fact]
-    public void Deletion_AllZeroMap_IsFlaggedAndFinite()
+    public void Deletion_of_an_all_zero_map_is_flagged_and_finite()
     {
         TestSetup.Torch();
         var model = new ToyClassifier(new float[] { 1, 1, 1, 1, 1, 1 }, 2, 3);

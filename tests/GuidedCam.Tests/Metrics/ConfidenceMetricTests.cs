@@ -28,7 +28,7 @@ public class ConfidenceMetricTests
     }
 
     [Fact]
-    public void AverageDropAndIncreaseInConfidence_NormalizedMasking_MatchHandValues()
+    public void Average_drop_and_increase_in_confidence_with_normalized_masking_match_hand_values()
     {
         var (_, batch) = Setup();
         var ad = new AverageDropMetric().Evaluate(batch);
@@ -41,7 +41,7 @@ public class ConfidenceMetricTests
     }
 
     [Fact]
-    public void AverageDropAndIncreaseInConfidence_PixelMasking_MatchHandValues()
+    public void Average_drop_and_increase_in_confidence_with_pixel_masking_match_hand_values()
     {
         var (_, batch) = Setup();
         var options = new Dictionary<string, string> { ["masking"] = "pixel" };
@@ -54,7 +54,7 @@ public class ConfidenceMetricTests
     }
 
     [Fact]
-    public void AverageDropAndIncreaseInConfidence_ShareOneMaskedForwardPerMasking()
+    public void Average_drop_and_increase_in_confidence_share_one_masked_forward_per_masking()
     {
         var (model, batch) = Setup();
         Assert.Equal(1, model.ForwardCalls); // the clean logits
@@ -67,7 +67,7 @@ public class ConfidenceMetricTests
     }
 
     [Fact]
-    public void AverageDrop_AllZeroMap_IsCountedFlaggedAndFinite()
+    public void Average_drop_of_an_all_zero_map_is_counted_flagged_and_finite()
     {
         TestSetup.Torch();
         var model = new ToyClassifier(new float[] { 1, 1, 1, 1 }, 2, 2);

@@ -7,7 +7,7 @@ namespace GuidedCam.Tests.Metrics;
 public class MetricRegistryTests
 {
     [Fact]
-    public void EveryMetricIsRegisteredWithItsDeclaredDefaults()
+    public void Every_metric_is_registered_with_its_declared_defaults()
     {
         // Defaults from docs/spec/metrics.md (target per "Which class"; masking, step, substrate, tolerance, threshold).
         var expected = new Dictionary<string, string>
@@ -48,21 +48,21 @@ public class MetricRegistryTests
     [InlineData("pointing-game", "tolerance", "-1", "≥ 0")]
     [InlineData("loc-top1", "threshold", "1.5", "[0, 1)")]
     [InlineData("energy-pointing-game", "target", "top5", "allowed: predicted, ground-truth")]
-    public void BadOptionsAreClearErrors(string id, string key, string value, string hint)
+    public void Bad_options_are_clear_errors(string id, string key, string value, string hint)
     {
         var e = Assert.Throws<ArgumentException>(() => MetricRegistry.Create(id, new Dictionary<string, string> { [key] = value }));
         Assert.Contains(hint, e.Message);
     }
 
     [Fact]
-    public void UnknownMetricListsTheKnownOnes()
+    public void Unknown_metric_lists_the_known_ones()
     {
         var e = Assert.Throws<ArgumentException>(() => MetricRegistry.Create("ssim"));
         Assert.Contains("pointing-game", e.Message);
     }
 
     [Fact]
-    public void Sparsity_IsMaxOverMean_AndAllZeroIsFlagged()
+    public void Sparsity_is_max_over_mean_and_all_zero_is_flagged()
     {
         TestSetup.Torch();
         // S = [1, 0.5, 0.5, 0]: max 1, mean 0.5 → 2. All-zero map: no mean → 0, flagged.

@@ -25,7 +25,7 @@ public class PointingGameMetricTests
     }
 
     [Fact]
-    public void Tolerance_DistanceBelow15Hits_Exactly15Misses()
+    public void Tolerance_distance_below_15_hits_and_exactly_15_misses()
     {
         // Point (20, 20). Region pixels: (col 30, row 31) at √(10² + 11²) = √221 ≈ 14.87 → hit;
         // (col 29, row 32) at √(9² + 12²) = 15.0 → miss; (col 34, row 20) at 14 → hit; (col 35, row 20) at 15 → miss.
@@ -42,7 +42,7 @@ public class PointingGameMetricTests
     }
 
     [Fact]
-    public void DifficultOnlyClassIsSkipped_DifficultBoxesOtherwiseCountAsRegion()
+    public void Difficult_only_class_is_skipped_and_difficult_boxes_otherwise_count_as_region()
     {
         var objects = new[]
         {
@@ -57,7 +57,7 @@ public class PointingGameMetricTests
     }
 
     [Fact]
-    public void InstanceMaskReplacesTheBoxWhenPresent()
+    public void Instance_mask_replaces_the_box_when_present()
     {
         // The box contains the point, but the mask has a single pixel at distance 19 (column 39, row 20): miss.
         var farMask = new bool[Size * Size];
@@ -71,7 +71,7 @@ public class PointingGameMetricTests
     }
 
     [Fact]
-    public void Accumulator_HeadlineIsMeanOverClasses_ExtraHasItemMean()
+    public void Accumulator_headline_is_the_mean_over_classes_and_extra_has_the_item_mean()
     {
         // Class 0: hit, hit, miss (66.67 %); class 1: miss (0 %). Per-class mean 33.33 %, item mean 50 %.
         var values = new[]
@@ -92,7 +92,7 @@ public class PointingGameMetricTests
     }
 
     [Fact]
-    public void OriginalFrame_UndoesCropAndResize()
+    public void OriginalFrame_undoes_crop_and_resize()
     {
         TestSetup.Torch();
         // Original 20×20 → resized 40×40 → crop at (x 10, y 6), 16×16. Hot input pixel (row 3, col 5) is
@@ -110,7 +110,7 @@ public class PointingGameMetricTests
     }
 
     [Fact]
-    public void OriginalFrame_UpscaleTieGoesToFirstPixelInRowMajorOrder()
+    public void OriginalFrame_upscale_tie_goes_to_the_first_pixel_in_row_major_order()
     {
         TestSetup.Torch();
         // 4×4 → 8×8 (×2). Hot (1, 1): outputs rows/cols 2 and 3 sample source 0.75 and 1.25, both with
@@ -124,7 +124,7 @@ public class PointingGameMetricTests
     }
 
     [Fact]
-    public void PointingGame_ToleranceIsInOriginalPixelsThroughTheGeometry()
+    public void Pointing_game_tolerance_is_in_original_pixels_through_the_geometry()
     {
         TestSetup.Torch();
         // Original 30×20 resized ×2 to 60×40, same crop as above: the point is original (row 4, col 7).
@@ -139,7 +139,7 @@ public class PointingGameMetricTests
     }
 
     [Fact]
-    public void AllZeroMap_IsCountedAndFlagged()
+    public void All_zero_map_is_counted_and_flagged()
     {
         // Point = first pixel (0, 0); the region pixel (col 3, row 4) is at distance 5 → hit, flagged.
         var item = Item("z", Size, Size, new float[Size * Size], new[] { new ObjectAnnotation(0, PixelBox(3, 4)) });
@@ -149,7 +149,7 @@ public class PointingGameMetricTests
     }
 
     [Fact]
-    public void UnitWithoutDatasetClass_IsAClearError()
+    public void Unit_without_dataset_class_is_a_clear_error()
     {
         var item = Item("p", Size, Size, new float[Size * Size], new[] { new ObjectAnnotation(0, PixelBox(3, 4)) });
         var e = Assert.Throws<ArgumentException>(() => Run(new PointingGameMetric(), (Unit(item, 0), new float[Size * Size])));

@@ -13,7 +13,7 @@ namespace GuidedCam.Tests.Metrics;
 public class RealModelMetricTests
 {
     [Fact]
-    public void DeletionInsertionAndAverageDrop_OnResnet18GoldenCase()
+    public void Deletion_insertion_and_average_drop_on_the_resnet18_golden_case()
     {
         TestSetup.Torch();
         string dir = SharedPaths.Require("golden", "resnet18-seed0-eagle");

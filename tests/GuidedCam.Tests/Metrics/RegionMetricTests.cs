@@ -14,7 +14,7 @@ public class RegionMetricTests
     }
 
     [Fact]
-    public void EnergyPointingGame_KnownMassInsideTheBox()
+    public void Energy_pointing_game_is_the_known_mass_inside_the_box()
     {
         // 4×4 map S = (1, 2, …, 16)/16 row-major; box [1,3)×[1,3) holds pixels 6, 7, 10, 11 → 34 of 136 = 25 %.
         var map = Enumerable.Range(1, 16).Select(v => v / 16f).ToArray();
@@ -25,7 +25,7 @@ public class RegionMetricTests
     }
 
     [Fact]
-    public void EnergyPointingGame_UnionOfBoxesCountsOverlapOnce()
+    public void Energy_pointing_game_union_of_boxes_counts_overlap_once()
     {
         // Boxes [0,2)×[0,1) and [1,3)×[0,1) overlap at pixel 1; union = pixels 0, 1, 2 → (1+2+3)/136.
         var map = Enumerable.Range(1, 16).Select(v => v / 16f).ToArray();
@@ -35,7 +35,7 @@ public class RegionMetricTests
     }
 
     [Fact]
-    public void EnergyPointingGame_AllZeroMap_IsZeroAndFlaggedNotNaN()
+    public void Energy_pointing_game_of_an_all_zero_map_is_zero_and_flagged_not_NaN()
     {
         var item = Item("z", 4, 4, new float[16], new[] { new ObjectAnnotation(0, new Box(1, 1, 3, 3)) });
         var v = Run(new EnergyPointingGameMetric(), 4, new[] { Unit(item, 0, 0) }, new[] { new float[16] }).Single();
@@ -60,7 +60,7 @@ public class RegionMetricTests
         Unit(Item(id, 10, 10, new float[100], new[] { new ObjectAnnotation(0, gt) }), 0, 0, top1);
 
     [Fact]
-    public void Localization_PicksTheLargest8ConnectedComponent()
+    public void Localization_picks_the_largest_8_connected_component()
     {
         var units = new[] { LocUnit("b", new Box(4, 4, 10, 10)), LocUnit("a", new Box(0, 0, 2, 2)) };
         var values = Run(new LocalizationGtKnownMetric(), 10, units, new[] { TwoComponents(), TwoComponents() });
@@ -70,7 +70,7 @@ public class RegionMetricTests
     }
 
     [Fact]
-    public void Localization_ThresholdIsStrictAndAnOption()
+    public void Localization_threshold_is_strict_and_an_option()
     {
         // At threshold 0.5 the cut is 0.5 · 1.0 = 0.5 and B's pixels (exactly 0.5) are not above it: A wins.
         var units = new[] { LocUnit("b", new Box(4, 4, 10, 10)), LocUnit("a", new Box(0, 0, 2, 2)) };
@@ -79,7 +79,7 @@ public class RegionMetricTests
     }
 
     [Fact]
-    public void Localization_IoUMustReachHalf()
+    public void Localization_IoU_must_reach_half()
     {
         // GT [4,10)×[4,7) (18 px) inside B's box (36 px): IoU 18/36 = 0.5 → hit; GT [4,10)×[4,6): 12/36 → miss.
         var units = new[] { LocUnit("half", new Box(4, 4, 10, 7)), LocUnit("third", new Box(4, 4, 10, 6)) };
@@ -88,7 +88,7 @@ public class RegionMetricTests
     }
 
     [Fact]
-    public void LocalizationTop1_AlsoNeedsTheTop1Prediction()
+    public void Localization_top1_also_needs_the_top1_prediction()
     {
         var units = new[] { LocUnit("right", new Box(4, 4, 10, 10), top1: 0), LocUnit("wrong", new Box(4, 4, 10, 10), top1: 1) };
         var values = Run(new LocalizationTop1Metric(), 10, units, new[] { TwoComponents(), TwoComponents() });
@@ -96,7 +96,7 @@ public class RegionMetricTests
     }
 
     [Fact]
-    public void Localization_AllZeroMap_IsAFlaggedMissNotNaN()
+    public void Localization_of_an_all_zero_map_is_a_flagged_miss_not_NaN()
     {
         var v = Run(new LocalizationGtKnownMetric(), 10, new[] { LocUnit("z", new Box(0, 0, 10, 10)) }, new[] { new float[100] }).Single();
         Assert.Equal(0.0, v.Value);

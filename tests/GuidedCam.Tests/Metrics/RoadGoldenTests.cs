@@ -31,7 +31,7 @@ public sealed class RoadGoldenTests(SqueezeNetOnnxFixture fixture, ITestOutputHe
     [InlineData("morf", 70)]
     [InlineData("lerf", 20)]
     [InlineData("lerf", 70)]
-    public void ImputedTensorsMatchTheReferenceSolve(string order, int percentile)
+    public void Imputed_tensors_match_the_reference_solve(string order, int percentile)
     {
         using var scope = torch.NewDisposeScope();
         var map = Map("gradcam");
@@ -49,7 +49,7 @@ public sealed class RoadGoldenTests(SqueezeNetOnnxFixture fixture, ITestOutputHe
     }
 
     [Fact]
-    public void PerPercentileScoresMatchTheReference()
+    public void Per_percentile_scores_match_the_reference()
     {
         using var scope = torch.NewDisposeScope();
         var item = MetricFixtures.Item("dog", 224, 224, new float[224 * 224]);

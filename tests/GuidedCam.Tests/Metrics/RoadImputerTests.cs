@@ -75,7 +75,7 @@ public class RoadImputerTests
     }
 
     [Fact]
-    public void MatchesTheReferenceSystemSolvedDirectly_WithBorderPixelsRemoved()
+    public void Matches_the_reference_system_solved_directly_with_border_pixels_removed()
     {
         const int h = 11, w = 13, channels = 3;
         var rng = new Random(7);
@@ -95,7 +95,7 @@ public class RoadImputerTests
     }
 
     [Fact]
-    public void ALinearRampIsImputedExactly()
+    public void A_linear_ramp_is_imputed_exactly()
     {
         // Interior pixels only: with all 8 neighbours present the weighted mean of a linear function
         // a·r + b·c + d is its value (the weights are symmetric), so the ramp solves the system.
@@ -112,7 +112,7 @@ public class RoadImputerTests
     }
 
     [Fact]
-    public void AConstantStaysConstant_EvenAtTheBorder()
+    public void A_constant_stays_constant_even_at_the_border()
     {
         // A constant is the weighted mean of any subset of its neighbours, border or not.
         const int h = 9, w = 7;
@@ -123,7 +123,7 @@ public class RoadImputerTests
     }
 
     [Fact]
-    public void NothingKept_GivesZero_AsTheReferenceSolve()
+    public void Nothing_kept_gives_zero_as_the_reference_solve()
     {
         // All pixels removed: b = 0 and the reference's solver returns u = 0 (golden eigencam MoRF at p ≤ 60).
         var (imputed, stats) = Impute(Enumerable.Repeat(2f, 3 * 16).ToArray(), Enumerable.Repeat(true, 16).ToArray(), 3, 4, 4);
@@ -132,7 +132,7 @@ public class RoadImputerTests
     }
 
     [Fact]
-    public void ThresholdIsNumpyLinearPercentile_AndMorfKeepsStrictlyBelow()
+    public void Threshold_is_NumPy_linear_percentile_and_MoRF_keeps_strictly_below()
     {
         // numpy.percentile([0, 1, 2, 3, 4], 30) = 1.2; ([0, 1, 2, 3], 50) = 1.5; ([5, 5, 5], 40) = 5.
         Assert.Equal(1.2, LinearPercentile.Of(new[] { 0f, 1, 2, 3, 4 }, 30), 12);

@@ -21,7 +21,7 @@ public class RoadMetricTests
     private static Dictionary<string, string> Opt(params (string Key, string Value)[] kv) => kv.ToDictionary(p => p.Key, p => p.Value);
 
     [Fact]
-    public void CombinedIsHalfLerfMinusMorf_AndEachOutputHasItsDirection()
+    public void Combined_is_half_LeRF_minus_MoRF_and_each_output_has_its_direction()
     {
         var (_, batch) = Setup("a");
         var morf = new RoadMetric(Opt(("output", "morf"))).Evaluate(batch).Single();
@@ -38,7 +38,7 @@ public class RoadMetricTests
     }
 
     [Fact]
-    public void NoiseIsSeededPerUnit_NotPerBatch()
+    public void Noise_is_seeded_per_unit_not_per_batch()
     {
         var alone = new RoadMetric().Evaluate(Setup("b").Batch).Single();
         var withOthers = new RoadMetric().Evaluate(Setup("a", "b", "c").Batch)[1];
@@ -53,7 +53,7 @@ public class RoadMetricTests
     }
 
     [Fact]
-    public void BadOptionsAreErrors()
+    public void Bad_options_are_errors()
     {
         Assert.Throws<ArgumentException>(() => new RoadMetric(Opt(("percentiles", "50,20"))));
         Assert.Throws<ArgumentException>(() => new RoadMetric(Opt(("percentiles", "120"))));
@@ -62,7 +62,7 @@ public class RoadMetricTests
     }
 
     [Fact]
-    public void AConfigSeedsRoadWithTheRunSeedUnlessTheEntrySetsOne()
+    public void A_config_seeds_ROAD_with_the_run_seed_unless_the_entry_sets_one()
     {
         const string yaml = "seed: 7\nmodels: [builtin]\ndatasets: [{kind: synthetic}]\nmethods: [gradcam]\n" +
                             "metrics: [road, {id: road, seed: 3, percentiles: [20, 80]}, average-drop]\n";

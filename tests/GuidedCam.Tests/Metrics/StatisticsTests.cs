@@ -8,7 +8,7 @@ public class StatisticsTests
     private static MetricValue[] Values(params double[] v) => v.Select((x, i) => new MetricValue($"i{i}", 0, i % 3, x)).ToArray();
 
     [Fact]
-    public void StreamingAccumulator_MeanSampleStdCountFlagged()
+    public void StreamingAccumulator_gives_mean_sample_std_count_and_flagged()
     {
         // {2, 4, 4, 4, 5, 5, 7, 9}: mean 5, Σ(x − 5)² = 32, sample variance 32/7.
         var acc = new StreamingAccumulator();
@@ -27,7 +27,7 @@ public class StatisticsTests
     }
 
     [Fact]
-    public void Bootstrap_IsSeededDeterministicAndContainsTheMean()
+    public void Bootstrap_is_seeded_deterministic_and_contains_the_mean()
     {
         var rng = new Random(1);
         var v = Values(Enumerable.Range(0, 200).Select(_ => rng.NextDouble() * 100).ToArray());
@@ -46,14 +46,14 @@ public class StatisticsTests
     }
 
     [Fact]
-    public void Bootstrap_OfAConstantIsThatConstant()
+    public void Bootstrap_of_a_constant_is_that_constant()
     {
         var s = Statistics.Bootstrap(Values(3, 3, 3, 3), Statistics.Mean);
         Assert.Equal((3.0, 3.0, 3.0), (s.Estimate, s.Lower, s.Upper));
     }
 
     [Fact]
-    public void Bootstrap_PointingGameStatisticRerunsItsAccumulator()
+    public void Bootstrap_of_the_pointing_game_statistic_reruns_its_accumulator()
     {
         // Unbalanced classes: class 0 has 10 hits, class 1 has 2 misses. Per-class mean (TorchRay) = (100 + 0)/2
         // = 50 %, item mean = 10/12 = 83.3 %: the bootstrap must resample the per-class statistic.
@@ -71,7 +71,7 @@ public class StatisticsTests
     }
 
     [Fact]
-    public void PairedDifference_MatchesUnitsByItemAndTarget()
+    public void PairedDifference_matches_units_by_item_and_target()
     {
         var rng = new Random(3);
         var baseline = Enumerable.Range(0, 50).Select(i => new MetricValue($"i{i}", i % 2, null, rng.NextDouble())).ToList();
@@ -89,7 +89,7 @@ public class StatisticsTests
     }
 
     [Fact]
-    public void PairedDifference_IntervalCoversTheMeanDifferenceAndIsNarrowerThanUnpaired()
+    public void PairedDifference_interval_covers_the_mean_difference_and_is_narrower_than_unpaired()
     {
         // Large item-to-item spread shared by both methods, small noisy gain: pairing removes the spread.
         var rng = new Random(5);
@@ -103,7 +103,7 @@ public class StatisticsTests
     }
 
     [Fact]
-    public void Quantile_InterpolatesLinearlyAsNumPy()
+    public void Quantile_interpolates_linearly_as_NumPy()
     {
         // numpy.quantile([1, 2, 3, 4], 0.25) = 1.75 (position 0.75).
         Assert.Equal(1.75, Statistics.Quantile(new double[] { 1, 2, 3, 4 }, 0.25), 12);

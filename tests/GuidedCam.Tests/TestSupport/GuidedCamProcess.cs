@@ -10,14 +10,21 @@ namespace GuidedCam.Tests.TestSupport;
 /// </summary>
 public sealed class GuidedCamProcess : IDisposable
 {
-    private readonly StringBuilder _stdout = new(), _stderr = new();
+    private readonly StringBuilder _stdout = new(), _stderr = new(), _output = new();
+    private readonly string _command;
 
     public Process Process { get; }
 
-    private GuidedCamProcess(Process p) => Process = p;
+    private GuidedCamProcess(Process p, string command)
+    {
+        Process = p;
+        _command = command;
+    }
 
-    public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
-    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+    public string Stdout { get { lock (_output) return _stdout.ToString(); } }
+    public string Stderr { get { lock (_output) return _stderr.ToString(); } }
+    /// <summary>Standard output and error interleaved in the order the lines arrived, for failure messages.</summary>
+    public string Output { get { lock (_output) return _output.ToString(); } }
 
     public static string Dll
     {
@@ -56,29 +63,39 @@ public sealed class GuidedCamProcess : IDisposable
         psi.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi };
-        var child = new GuidedCamProcess(process);
-        process.OutputDataReceived += (_, d) => { if (d.Data is not null) lock (child._stdout) child._stdout.AppendLine(d.Data); };
-        process.ErrorDataReceived += (_, d) => { if (d.Data is not null) lock (child._stderr) child._stderr.AppendLine(d.Data); };
+        var child = new GuidedCamProcess(process, "guidedcam " + string.Join(' ', args));
+        process.OutputDataReceived += (_, d) => child.Append(child._stdout, d.Data);
+        process.ErrorDataReceived += (_, d) => child.Append(child._stderr, d.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
     }
 
-    /// <summary>Runs to the end (at most 3 minutes) and returns the exit code.</summary>
-    public static (int Exit, string Stdout, string Stderr) Run(params string[] args) => Run(args, null);
+    private void Append(StringBuilder stream, string? line)
+    {
+        if (line is null) return;
+        lock (_output)
+        {
+            stream.AppendLine(line);
+            _output.AppendLine(line);
+        }
+    }
 
-    public static (int Exit, string Stdout, string Stderr) Run(string[] args, string? shellPrefix, IReadOnlyDictionary<string, string>? env = null, string[]? wrapper = null)
+    /// <summary>Runs to the end (at most 3 minutes) and returns the exit code and output.</summary>
+    public static CliResult Run(params string[] args) => Run(args, null);
+
+    public static CliResult Run(string[] args, string? shellPrefix, IReadOnlyDictionary<string, string>? env = null, string[]? wrapper = null)
     {
         using var child = Start(args, shellPrefix, env, wrapper);
         return child.Wait();
     }
 
-    public (int Exit, string Stdout, string Stderr) Wait()
+    public CliResult Wait()
     {
-        if (!Process.WaitForExit(TimeSpan.FromMinutes(3))) Assert.Fail($"guidedcam did not finish within 3 minutes\n{Stdout}\n{Stderr}");
+        if (!Process.WaitForExit(TimeSpan.FromMinutes(3))) Assert.Fail($"{_command} did not finish within 3 minutes\n{Output}");
         Process.WaitForExit(); // flushes the asynchronous readers
-        return (Process.ExitCode, Stdout, Stderr);
+        return new CliResult(Process.ExitCode, Stdout, Stderr);
     }
 
     /// <summary>kill -9: no handler runs, nothing is flushed.</summary>

@@ -18,17 +18,17 @@ public sealed class ResNet18GoldenFixture : IDisposable
         var net = torchvision.models.resnet18(num_classes: 1000);
         net.load_py(Path.Combine(Case.Folder, "resnet18_seed0.pth"));
         Model = new ModuleClassifier("resnet18", net, 1000, "imagenet1k", "layer4");
-        Recording = new RecordingClassifier(Model, memoiseUntapped: true);
+        Memoised = new MemoisingClassifier(Model);
     }
 
     public GoldenCase Case { get; }
     public ModuleClassifier Model { get; }
-    /// <summary>The model behind a counting, memoising decorator (see <see cref="RecordingClassifier"/>).</summary>
-    public RecordingClassifier Recording { get; }
+    /// <summary>The model behind a memoising decorator (see <see cref="MemoisingClassifier"/>).</summary>
+    public MemoisingClassifier Memoised { get; }
 
     public void Dispose()
     {
-        Recording.Dispose();
+        Memoised.Dispose();
         Model.Dispose();
     }
 }

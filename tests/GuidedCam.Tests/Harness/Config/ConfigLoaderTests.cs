@@ -18,7 +18,7 @@ public class ConfigLoaderTests
         """;
 
     [Fact]
-    public void ParsesEntriesWithOptionsAndLines()
+    public void Parses_entries_with_options_and_lines()
     {
         var cfg = ConfigLoader.Parse(Good, "t.yaml");
         Assert.Equal(3, cfg.Seed);
@@ -31,7 +31,7 @@ public class ConfigLoaderTests
     }
 
     [Fact]
-    public void YamlSyntaxErrorNamesTheLine()
+    public void Yaml_syntax_error_names_the_line()
     {
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("name: t\nmodels: [builtin\nseed: 1\n", "bad.yaml"));
         var line = Assert.Single(e.Errors);
@@ -40,7 +40,7 @@ public class ConfigLoaderTests
     }
 
     [Fact]
-    public void WrongTypeAndUnknownKeyAreListedTogetherWithLines()
+    public void Wrong_type_and_unknown_key_are_listed_together_with_lines()
     {
         string text = Good.Replace("seed: 3", "seed: three").Replace("batch-size: 8", "batchsize: 8");
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(text, "t.yaml"));
@@ -49,7 +49,7 @@ public class ConfigLoaderTests
     }
 
     [Fact]
-    public void UnknownMethodAndOptionAreErrorsListingWhatIsAllowed()
+    public void Unknown_method_and_option_are_errors_listing_what_is_allowed()
     {
         string text = Good.Replace("methods: [gradcam, {id: guidedcam, guidance: abs}]", "methods: [gradcamx, {id: guidedcam, guidance: sqrt}]");
         var cfg = ConfigLoader.Parse(text, "t.yaml");
@@ -59,7 +59,7 @@ public class ConfigLoaderTests
     }
 
     [Fact]
-    public void MissingFileAndMissingListsAreClear()
+    public void Missing_file_and_missing_lists_are_clear()
     {
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load("/nonexistent/dir/x.yaml"));
         Assert.Contains("/nonexistent/dir/x.yaml: file not found", e.Errors[0]);
@@ -69,7 +69,7 @@ public class ConfigLoaderTests
     }
 
     [Fact]
-    public void UnknownDatasetKindAndModelArchNameTheirLines()
+    public void Unknown_dataset_kind_and_model_arch_name_their_lines()
     {
         string text = Good.Replace("arch: builtin", "arch: resnet999").Replace("kind: synthetic", "kind: mnist");
         var cfg = ConfigLoader.Parse(text, "t.yaml");

@@ -68,86 +68,79 @@ public class CocoDatasetTests
     [Fact]
     public void Polygon_and_rle_masks_are_decoded_at_original_size()
     {
-        string dir = TempDir.Create();
-        try
-        {
-            const int w = 64, h = 48;
-            Directory.CreateDirectory(Path.Combine(dir, "val2014"));
-            Directory.CreateDirectory(Path.Combine(dir, "annotations"));
-            using (var img = new Image<Rgb24>(w, h, new Rgb24(90, 120, 150))) img.SaveAsJpeg(Path.Combine(dir, "val2014", "COCO_val2014_000000000001.jpg"));
+        using var temp = TempDir.Create();
+        string dir = temp.Folder;
+        const int w = 64, h = 48;
+        Directory.CreateDirectory(Path.Combine(dir, "val2014"));
+        Directory.CreateDirectory(Path.Combine(dir, "annotations"));
+        using (var img = new Image<Rgb24>(w, h, new Rgb24(90, 120, 150))) img.SaveAsJpeg(Path.Combine(dir, "val2014", "COCO_val2014_000000000001.jpg"));
 
-            // Triangle (4,4), (60,10), (20,44): shoelace area |4(10−44) + 60(44−4) + 20(4−10)| / 2 = 1072,
-            // perimeter 56.32 + 52.50 + 43.08 = 151.9.
-            double[] triangle = { 4, 4, 60, 10, 20, 44 };
-            // Rectangle rows 5..14 × columns 10..29 (200 px) as column-major runs: 10 empty columns + 5 rows,
-            // then per column 10 ones and 38 zeros (33 below + 5 above the next), the last column's tail and
-            // the 34 empty columns after it in one run.
-            var runs = new List<long> { 10 * h + 5 };
-            for (int c = 10; c < 30; c++) { runs.Add(10); runs.Add(c < 29 ? 38 : 33 + 34 * h); }
-            var json = CocoJsonWith(
-                Annotation(1, 18, new[] { 4.0, 4, 56, 40 }, new JsonArray(new JsonArray(triangle.Select(v => JsonValue.Create(v)).ToArray<JsonNode?>())), crowd: 0),
-                Annotation(2, 1, new[] { 10.0, 5, 20, 10 }, new JsonObject { ["counts"] = new JsonArray(runs.Select(v => JsonValue.Create(v)).ToArray<JsonNode?>()), ["size"] = new JsonArray(h, w) }, crowd: 1),
-                Annotation(3, 1, new[] { 10.0, 5, 20, 10 }, new JsonObject { ["counts"] = CocoMask.EncodeCompressedCounts(runs), ["size"] = new JsonArray(h, w) }, crowd: 1));
-            File.WriteAllText(Path.Combine(dir, "annotations", "instances_val2014.json"), json.ToJsonString());
+        // Triangle (4,4), (60,10), (20,44): shoelace area |4(10−44) + 60(44−4) + 20(4−10)| / 2 = 1072,
+        // perimeter 56.32 + 52.50 + 43.08 = 151.9.
+        double[] triangle = { 4, 4, 60, 10, 20, 44 };
+        // Rectangle rows 5..14 × columns 10..29 (200 px) as column-major runs: 10 empty columns + 5 rows,
+        // then per column 10 ones and 38 zeros (33 below + 5 above the next), the last column's tail and
+        // the 34 empty columns after it in one run.
+        var runs = new List<long> { 10 * h + 5 };
+        for (int c = 10; c < 30; c++) { runs.Add(10); runs.Add(c < 29 ? 38 : 33 + 34 * h); }
+        var json = CocoJsonWith(
+            Annotation(1, 18, new[] { 4.0, 4, 56, 40 }, new JsonArray(new JsonArray(triangle.Select(v => JsonValue.Create(v)).ToArray<JsonNode?>())), crowd: 0),
+            Annotation(2, 1, new[] { 10.0, 5, 20, 10 }, new JsonObject { ["counts"] = new JsonArray(runs.Select(v => JsonValue.Create(v)).ToArray<JsonNode?>()), ["size"] = new JsonArray(h, w) }, crowd: 1),
+            Annotation(3, 1, new[] { 10.0, 5, 20, 10 }, new JsonObject { ["counts"] = CocoMask.EncodeCompressedCounts(runs), ["size"] = new JsonArray(h, w) }, crowd: 1));
+        File.WriteAllText(Path.Combine(dir, "annotations", "instances_val2014.json"), json.ToJsonString());
 
-            var ds = DatasetLoader.Open(Spec(dir));
-            var item = ds.Load("COCO_val2014_000000000001", Preprocessing.ImageNet224);
-            var (tri, rle, compressed) = (item.Objects[0], item.Objects[1], item.Objects[2]);
-            Assert.Equal((false, true), (tri.Crowd, rle.Crowd));
+        var ds = DatasetLoader.Open(Spec(dir));
+        var item = ds.Load("COCO_val2014_000000000001", Preprocessing.ImageNet224);
+        var (tri, rle, compressed) = (item.Objects[0], item.Objects[1], item.Objects[2]);
+        Assert.Equal((false, true), (tri.Crowd, rle.Crowd));
 
-            // Centre sampling of a convex region: A − P/2 < N < A + P/2 + 1 (Nosarzewska 1948, lattice
-            // points in a convex domain), so |N − 1072| must be within 151.9/2 + 1 ≈ 77 pixels.
-            bool[] triMask = Assert.IsType<bool[]>(tri.Mask), rleMask = Assert.IsType<bool[]>(rle.Mask);
-            int n = triMask.Count(v => v);
-            Assert.InRange(n, 1072 - 75.9, 1072 + 76.9);
-            // An independent even–odd count of pixel centres (a 10-line python script) also gives 1072.
-            Assert.Equal(1072, n);
-            Assert.True(triMask[19 * w + 28]);  // the centroid (28, 19.3) is inside
-            Assert.False(triMask[40 * w + 5]);  // below-left of edge (20,44)–(4,4)
-            Assert.False(triMask[3 * w + 30]);  // above the top edge
-            Assert.Equal(w * h, triMask.Length);
+        // Centre sampling of a convex region: A − P/2 < N < A + P/2 + 1 (Nosarzewska 1948, lattice
+        // points in a convex domain), so |N − 1072| must be within 151.9/2 + 1 ≈ 77 pixels.
+        bool[] triMask = Assert.IsType<bool[]>(tri.Mask), rleMask = Assert.IsType<bool[]>(rle.Mask);
+        int n = triMask.Count(v => v);
+        Assert.InRange(n, 1072 - 75.9, 1072 + 76.9);
+        // An independent even–odd count of pixel centres (a 10-line python script) also gives 1072.
+        Assert.Equal(1072, n);
+        Assert.True(triMask[19 * w + 28]);  // the centroid (28, 19.3) is inside
+        Assert.False(triMask[40 * w + 5]);  // below-left of edge (20,44)–(4,4)
+        Assert.False(triMask[3 * w + 30]);  // above the top edge
+        Assert.Equal(w * h, triMask.Length);
 
-            Assert.Equal(200, rleMask.Count(v => v));
-            Assert.True(rleMask[5 * w + 10] && rleMask[14 * w + 29]);      // first and last pixel of the rectangle
-            Assert.False(rleMask[4 * w + 10] || rleMask[15 * w + 29] || rleMask[5 * w + 30] || rleMask[5 * w + 9]);
-            Assert.Equal(rleMask, compressed.Mask);
-        }
-        finally { Directory.Delete(dir, true); }
+        Assert.Equal(200, rleMask.Count(v => v));
+        Assert.True(rleMask[5 * w + 10] && rleMask[14 * w + 29]);      // first and last pixel of the rectangle
+        Assert.False(rleMask[4 * w + 10] || rleMask[15 * w + 29] || rleMask[5 * w + 30] || rleMask[5 * w + 9]);
+        Assert.Equal(rleMask, compressed.Mask);
     }
 
     [Fact]
     public void Broken_annotation_files_give_clear_errors()
     {
-        string dir = TempDir.Create();
-        try
-        {
-            TempDir.CopyTree(Root, dir);
-            string jsonPath = Path.Combine(dir, "annotations", "instances_val2014.json");
-            var original = JsonNode.Parse(File.ReadAllText(jsonPath))!;
+        using var temp = TempDir.CopyOf(Root);
+        string dir = temp.Folder;
+        string jsonPath = Path.Combine(dir, "annotations", "instances_val2014.json");
+        var original = JsonNode.Parse(File.ReadAllText(jsonPath))!;
 
-            var wrongType = original.DeepClone();
-            wrongType["annotations"]![3]!["bbox"] = "38.08 110.95 174.71 174.71";
-            File.WriteAllText(jsonPath, wrongType.ToJsonString());
-            var e1 = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir)));
-            Assert.Contains(jsonPath, e1.Message);
-            Assert.Contains("$.annotations[3].bbox", e1.Message);
+        var wrongType = original.DeepClone();
+        wrongType["annotations"]![3]!["bbox"] = "38.08 110.95 174.71 174.71";
+        File.WriteAllText(jsonPath, wrongType.ToJsonString());
+        var e1 = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir)));
+        Assert.Contains(jsonPath, e1.Message);
+        Assert.Contains("$.annotations[3].bbox", e1.Message);
 
-            var missing = original.DeepClone().AsObject();
-            missing.Remove("categories");
-            File.WriteAllText(jsonPath, missing.ToJsonString());
-            Assert.Contains("categories", Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir))).Message);
+        var missing = original.DeepClone().AsObject();
+        missing.Remove("categories");
+        File.WriteAllText(jsonPath, missing.ToJsonString());
+        Assert.Contains("categories", Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir))).Message);
 
-            // An image file the annotation file does not list, and an annotation of an unknown category.
-            var badCategory = original.DeepClone();
-            badCategory["annotations"]![0]!["category_id"] = 12; // 12 is one of COCO's unused ids
-            File.WriteAllText(jsonPath, badCategory.ToJsonString());
-            string stray = Path.Combine(dir, "val2014", "stray.jpg");
-            File.Copy(Path.Combine(dir, "val2014", "darknet_dog.jpg"), stray);
-            var e3 = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir)));
-            Assert.Contains(e3.Problems, p => p.StartsWith(stray) && p.Contains("not listed"));
-            Assert.Contains(e3.Problems, p => p.Contains("annotation 442619: category_id 12"));
-        }
-        finally { Directory.Delete(dir, true); }
+        // An image file the annotation file does not list, and an annotation of an unknown category.
+        var badCategory = original.DeepClone();
+        badCategory["annotations"]![0]!["category_id"] = 12; // 12 is one of COCO's unused ids
+        File.WriteAllText(jsonPath, badCategory.ToJsonString());
+        string stray = Path.Combine(dir, "val2014", "stray.jpg");
+        File.Copy(Path.Combine(dir, "val2014", "darknet_dog.jpg"), stray);
+        var e3 = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir)));
+        Assert.Contains(e3.Problems, p => p.StartsWith(stray) && p.Contains("not listed"));
+        Assert.Contains(e3.Problems, p => p.Contains("annotation 442619: category_id 12"));
     }
 
     private static JsonObject CocoJsonWith(params JsonObject[] annotations)

@@ -85,64 +85,52 @@ public class ImageNetDatasetTests
     [Fact]
     public void Layout_problems_are_all_reported_with_their_paths()
     {
-        string dir = TempDir.Create();
-        try
-        {
-            TempDir.CopyTree(Root, dir);
-            string missingXml = Path.Combine(dir, "ILSVRC2012_bbox_val", "val", "ILSVRC2012_val_00000006.xml");
-            File.Delete(missingXml);
-            string strayXml = Path.Combine(dir, "ILSVRC2012_bbox_val", "val", "ILSVRC2012_val_00000099.xml");
-            File.Copy(Path.Combine(dir, "ILSVRC2012_bbox_val", "val", "ILSVRC2012_val_00000001.xml"), strayXml);
-            var e = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir)));
-            Assert.Equal(2, e.Problems.Count);
-            Assert.Contains(e.Problems, p => p.Contains(missingXml) && p.Contains("image without box annotation"));
-            Assert.Contains(e.Problems, p => p.StartsWith(strayXml) && p.Contains("without image"));
+        using var temp = TempDir.CopyOf(Root);
+        string dir = temp.Folder;
+        string missingXml = Path.Combine(dir, "ILSVRC2012_bbox_val", "val", "ILSVRC2012_val_00000006.xml");
+        File.Delete(missingXml);
+        string strayXml = Path.Combine(dir, "ILSVRC2012_bbox_val", "val", "ILSVRC2012_val_00000099.xml");
+        File.Copy(Path.Combine(dir, "ILSVRC2012_bbox_val", "val", "ILSVRC2012_val_00000001.xml"), strayXml);
+        var e = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir)));
+        Assert.Equal(2, e.Problems.Count);
+        Assert.Contains(e.Problems, p => p.Contains(missingXml) && p.Contains("image without box annotation"));
+        Assert.Contains(e.Problems, p => p.StartsWith(strayXml) && p.Contains("without image"));
 
-            File.Delete(strayXml);
-            File.Copy(Path.Combine(dir, "ILSVRC2012_bbox_val", "val", "ILSVRC2012_val_00000001.xml"), missingXml);
-            File.Delete(Path.Combine(dir, "LOC_synset_mapping.txt"));
-            File.Delete(Path.Combine(dir, "synset_words.txt"));
-            var noClasses = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir)));
-            Assert.Contains("LOC_synset_mapping.txt", noClasses.Message);
-        }
-        finally { Directory.Delete(dir, true); }
+        File.Delete(strayXml);
+        File.Copy(Path.Combine(dir, "ILSVRC2012_bbox_val", "val", "ILSVRC2012_val_00000001.xml"), missingXml);
+        File.Delete(Path.Combine(dir, "LOC_synset_mapping.txt"));
+        File.Delete(Path.Combine(dir, "synset_words.txt"));
+        var noClasses = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir)));
+        Assert.Contains("LOC_synset_mapping.txt", noClasses.Message);
     }
 
     [Fact]
     public void Without_the_box_folder_boxes_come_from_the_LOC_csv_only()
     {
-        string dir = TempDir.Create();
-        try
-        {
-            TempDir.CopyTree(Root, dir);
-            var fromXml = DatasetLoader.Open(Spec(dir)) as ImageNetDataset;
-            Directory.Delete(Path.Combine(dir, "ILSVRC2012_bbox_val"), true);
-            // LOC_val_solution.csv repeats the official boxes in the XML's 0-based inclusive numbers.
-            var fromCsv = (ImageNetDataset)DatasetLoader.Open(Spec(dir));
-            foreach (string id in fromXml!.ItemIds)
-                Assert.Equal(fromXml.Annotations(id).Select(o => (o.ClassIndex, o.Box)), fromCsv.Annotations(id).Select(o => (o.ClassIndex, o.Box)));
-            // val.txt has no boxes, so the missing folder is a layout error naming it.
-            var e = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir, "val-txt")));
-            Assert.Contains(Path.Combine(dir, "ILSVRC2012_bbox_val", "val"), e.Message);
-        }
-        finally { Directory.Delete(dir, true); }
+        using var temp = TempDir.CopyOf(Root);
+        string dir = temp.Folder;
+        var fromXml = DatasetLoader.Open(Spec(dir)) as ImageNetDataset;
+        Directory.Delete(Path.Combine(dir, "ILSVRC2012_bbox_val"), true);
+        // LOC_val_solution.csv repeats the official boxes in the XML's 0-based inclusive numbers.
+        var fromCsv = (ImageNetDataset)DatasetLoader.Open(Spec(dir));
+        foreach (string id in fromXml!.ItemIds)
+            Assert.Equal(fromXml.Annotations(id).Select(o => (o.ClassIndex, o.Box)), fromCsv.Annotations(id).Select(o => (o.ClassIndex, o.Box)));
+        // val.txt has no boxes, so the missing folder is a layout error naming it.
+        var e = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir, "val-txt")));
+        Assert.Contains(Path.Combine(dir, "ILSVRC2012_bbox_val", "val"), e.Message);
     }
 
     [Fact]
     public void Truncated_image_is_an_item_error_not_a_layout_error()
     {
-        string dir = TempDir.Create();
-        try
-        {
-            TempDir.CopyTree(Root, dir);
-            string jpg = Path.Combine(dir, "ILSVRC2012_img_val", "ILSVRC2012_val_00000018.JPEG");
-            byte[] bytes = File.ReadAllBytes(jpg);
-            File.WriteAllBytes(jpg, bytes[..(bytes.Length * 2 / 3)]);
-            var ds = DatasetLoader.Open(Spec(dir));               // the layout is fine
-            var e = Assert.Throws<ItemLoadException>(() => ds.Load("ILSVRC2012_val_00000018", Preprocessing.ImageNet224));
-            Assert.Equal("ILSVRC2012_val_00000018", e.ItemId);
-            Assert.NotNull(ds.Load("ILSVRC2012_val_00000025", Preprocessing.ImageNet224)); // the others still load
-        }
-        finally { Directory.Delete(dir, true); }
+        using var temp = TempDir.CopyOf(Root);
+        string dir = temp.Folder;
+        string jpg = Path.Combine(dir, "ILSVRC2012_img_val", "ILSVRC2012_val_00000018.JPEG");
+        byte[] bytes = File.ReadAllBytes(jpg);
+        File.WriteAllBytes(jpg, bytes[..(bytes.Length * 2 / 3)]);
+        var ds = DatasetLoader.Open(Spec(dir));               // the layout is fine
+        var e = Assert.Throws<ItemLoadException>(() => ds.Load("ILSVRC2012_val_00000018", Preprocessing.ImageNet224));
+        Assert.Equal("ILSVRC2012_val_00000018", e.ItemId);
+        Assert.NotNull(ds.Load("ILSVRC2012_val_00000025", Preprocessing.ImageNet224)); // the others still load
     }
 }

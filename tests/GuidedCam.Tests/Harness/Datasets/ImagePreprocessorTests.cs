@@ -121,28 +121,25 @@ public class ImagePreprocessorTests
     [Fact]
     public void Bad_files_throw_ItemLoadException_with_the_id()
     {
-        string dir = TempDir.Create();
-        try
-        {
-            string good = SharedPaths.Require("datasets", "imagenet-mini", "ILSVRC2012_img_val", "ILSVRC2012_val_00000001.JPEG");
-            byte[] bytes = File.ReadAllBytes(good);
-            string truncated = Path.Combine(dir, "t.JPEG"), empty = Path.Combine(dir, "e.JPEG"), text = Path.Combine(dir, "x.JPEG");
-            File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
-            File.WriteAllBytes(empty, Array.Empty<byte>());
-            File.WriteAllText(text, "this is not an image");
+        using var temp = TempDir.Create();
+        string dir = temp.Folder;
+        string good = SharedPaths.Require("datasets", "imagenet-mini", "ILSVRC2012_img_val", "ILSVRC2012_val_00000001.JPEG");
+        byte[] bytes = File.ReadAllBytes(good);
+        string truncated = Path.Combine(dir, "t.JPEG"), empty = Path.Combine(dir, "e.JPEG"), text = Path.Combine(dir, "x.JPEG");
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
+        File.WriteAllBytes(empty, Array.Empty<byte>());
+        File.WriteAllText(text, "this is not an image");
 
-            // ImageSharp 2.1 itself decodes the half file without complaint (checked by hand), so this
-            // exercises the end-of-image check.
-            var e1 = Assert.Throws<ItemLoadException>(() => ImagePreprocessor.Load(truncated, "item-t", Preprocessing.ImageNet224));
-            Assert.Equal("item-t", e1.ItemId);
-            Assert.Contains("truncated", e1.Message);
-            Assert.Equal("item-e", Assert.Throws<ItemLoadException>(() => ImagePreprocessor.Load(empty, "item-e", Preprocessing.ImageNet224)).ItemId);
-            Assert.Equal("item-x", Assert.Throws<ItemLoadException>(() => ImagePreprocessor.Load(text, "item-x", Preprocessing.ImageNet224)).ItemId);
-            // The intact file loads: 496×368 → Resize(256) → 345×256 (int(256·496/368) = 345) → crop 224 at (60, 16).
-            var (_, g) = ImagePreprocessor.Load(good, "ok", Preprocessing.ImageNet224);
-            Assert.Equal(new PreprocessGeometry(496, 368, 345, 256, 60, 16, 224, 224), g);
-        }
-        finally { Directory.Delete(dir, true); }
+        // ImageSharp 2.1 itself decodes the half file without complaint (checked by hand), so this
+        // exercises the end-of-image check.
+        var e1 = Assert.Throws<ItemLoadException>(() => ImagePreprocessor.Load(truncated, "item-t", Preprocessing.ImageNet224));
+        Assert.Equal("item-t", e1.ItemId);
+        Assert.Contains("truncated", e1.Message);
+        Assert.Equal("item-e", Assert.Throws<ItemLoadException>(() => ImagePreprocessor.Load(empty, "item-e", Preprocessing.ImageNet224)).ItemId);
+        Assert.Equal("item-x", Assert.Throws<ItemLoadException>(() => ImagePreprocessor.Load(text, "item-x", Preprocessing.ImageNet224)).ItemId);
+        // The intact file loads: 496×368 → Resize(256) → 345×256 (int(256·496/368) = 345) → crop 224 at (60, 16).
+        var (_, g) = ImagePreprocessor.Load(good, "ok", Preprocessing.ImageNet224);
+        Assert.Equal(new PreprocessGeometry(496, 368, 345, 256, 60, 16, 224, 224), g);
     }
 
     [Fact]

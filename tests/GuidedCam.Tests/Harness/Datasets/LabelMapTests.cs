@@ -74,15 +74,12 @@ public class LabelMapTests
     [Fact]
     public void Malformed_tables_name_the_line()
     {
-        string dir = TempDir.Create();
-        try
-        {
-            string path = Path.Combine(dir, "x.tsv");
-            File.WriteAllText(path, "# source=a target=b\nindex\tclass\tsynsets\ttarget\n0\tdog\tn1\t1,2\n2\tcat\tn2\t3\n");
-            Assert.Contains(":4:", Assert.Throws<FormatException>(() => LabelMap.Load(path)).Message);
-            File.WriteAllText(path, "index\tclass\tsynsets\ttarget\n0\tdog\tn1\t1,x\n");
-            Assert.Contains("'x'", Assert.Throws<FormatException>(() => LabelMap.Load(path)).Message);
-        }
-        finally { Directory.Delete(dir, true); }
+        using var temp = TempDir.Create();
+        string dir = temp.Folder;
+        string path = Path.Combine(dir, "x.tsv");
+        File.WriteAllText(path, "# source=a target=b\nindex\tclass\tsynsets\ttarget\n0\tdog\tn1\t1,2\n2\tcat\tn2\t3\n");
+        Assert.Contains(":4:", Assert.Throws<FormatException>(() => LabelMap.Load(path)).Message);
+        File.WriteAllText(path, "index\tclass\tsynsets\ttarget\n0\tdog\tn1\t1,x\n");
+        Assert.Contains("'x'", Assert.Throws<FormatException>(() => LabelMap.Load(path)).Message);
     }
 }

@@ -5,7 +5,7 @@ namespace GuidedCam.Tests.Harness.Datasets;
 public class SyntheticDatasetTests
 {
     [Fact]
-    public void SameSeedGivesIdenticalItems_OtherSplitOrSeedDiffers()
+    public void Same_seed_gives_identical_items_and_another_split_or_seed_differs()
     {
         var a = new SyntheticDataset("a", 5, seed: 7).Generate(3);
         var b = new SyntheticDataset("b", 5, seed: 7).Generate(3);
@@ -19,7 +19,7 @@ public class SyntheticDatasetTests
     }
 
     [Fact]
-    public void BoxIsTheTightBoundingBoxOfTheMask_AndTheObjectIsDrawnThere()
+    public void Box_is_the_tight_bounding_box_of_the_mask_and_the_object_is_drawn_there()
     {
         var ds = new SyntheticDataset("s", 50, seed: 0);
         var seen = new HashSet<int>();
@@ -44,7 +44,7 @@ public class SyntheticDatasetTests
     }
 
     [Fact]
-    public void LoadNormalisesAndKeepsAnnotations()
+    public void Load_normalises_and_keeps_annotations()
     {
         var ds = new SyntheticDataset("s", 3, seed: 0);
         var item = ds.Load(ds.ItemIds[1], SyntheticDataset.DefaultPreprocessing);

@@ -12,9 +12,11 @@ namespace GuidedCam.Tests.Harness.Datasets;
 /// </summary>
 public sealed class UntrustedDatasetFileTests : IDisposable
 {
-    private readonly string _dir = TempDir.Create();
+    private readonly TempDir _temp = TempDir.Create();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private string _dir => _temp.Folder;
+
+    public void Dispose() => _temp.Dispose();
 
     private string VocCopy()
     {

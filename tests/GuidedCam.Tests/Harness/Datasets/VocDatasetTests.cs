@@ -46,36 +46,32 @@ public class VocDatasetTests
     [Fact]
     public void Broken_layouts_name_the_file()
     {
-        string dir = TempDir.Create();
-        try
-        {
-            TempDir.CopyTree(Root, dir);
-            string year = Path.Combine(dir, "VOCdevkit", "VOC2012");
+        using var temp = TempDir.CopyOf(Root);
+        string dir = temp.Folder;
+        string year = Path.Combine(dir, "VOCdevkit", "VOC2012");
 
-            // A split without a file.
-            var noSplit = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir) with { Split = "train" }));
-            Assert.Contains(Path.Combine(year, "ImageSets", "Main", "train.txt"), noSplit.Message);
+        // A split without a file.
+        var noSplit = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir) with { Split = "train" }));
+        Assert.Contains(Path.Combine(year, "ImageSets", "Main", "train.txt"), noSplit.Message);
 
-            // A missing annotation.
-            string xml = Path.Combine(year, "Annotations", "darknet_eagle.xml");
-            File.Delete(xml);
-            var e = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir)));
-            Assert.Contains(e.Problems, p => p.Contains(xml) && p.Contains("image without annotation"));
+        // A missing annotation.
+        string xml = Path.Combine(year, "Annotations", "darknet_eagle.xml");
+        File.Delete(xml);
+        var e = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir)));
+        Assert.Contains(e.Problems, p => p.Contains(xml) && p.Contains("image without annotation"));
 
-            // An empty split file.
-            string empty = Path.Combine(year, "ImageSets", "Main", "trainval.txt");
-            File.WriteAllText(empty, "\n");
-            var e2 = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir) with { Split = "trainval" }));
-            Assert.Contains($"{empty}: split file lists no image ids", e2.Message);
+        // An empty split file.
+        string empty = Path.Combine(year, "ImageSets", "Main", "trainval.txt");
+        File.WriteAllText(empty, "\n");
+        var e2 = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir) with { Split = "trainval" }));
+        Assert.Contains($"{empty}: split file lists no image ids", e2.Message);
 
-            // An unknown class and a non-numeric coordinate are both reported, with the file.
-            string dogXml = Path.Combine(year, "Annotations", "darknet_dog.xml");
-            File.WriteAllText(dogXml, File.ReadAllText(dogXml).Replace("<name>car</name>", "<name>truck</name>").Replace("<xmin>133</xmin>", "<xmin>13x</xmin>"));
-            File.Copy(Path.Combine(Root, "VOCdevkit", "VOC2012", "Annotations", "darknet_eagle.xml"), xml);
-            var e3 = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir)));
-            Assert.Contains(e3.Problems, p => p.StartsWith(dogXml) && p.Contains("'13x'"));
-            Assert.Contains(e3.Problems, p => p.StartsWith(dogXml) && p.Contains("'truck', not one of the 20 VOC classes"));
-        }
-        finally { Directory.Delete(dir, true); }
+        // An unknown class and a non-numeric coordinate are both reported, with the file.
+        string dogXml = Path.Combine(year, "Annotations", "darknet_dog.xml");
+        File.WriteAllText(dogXml, File.ReadAllText(dogXml).Replace("<name>car</name>", "<name>truck</name>").Replace("<xmin>133</xmin>", "<xmin>13x</xmin>"));
+        File.Copy(Path.Combine(Root, "VOCdevkit", "VOC2012", "Annotations", "darknet_eagle.xml"), xml);
+        var e3 = Assert.Throws<DatasetLayoutException>(() => DatasetLoader.Open(Spec(dir)));
+        Assert.Contains(e3.Problems, p => p.StartsWith(dogXml) && p.Contains("'13x'"));
+        Assert.Contains(e3.Problems, p => p.StartsWith(dogXml) && p.Contains("'truck', not one of the 20 VOC classes"));
     }
 }

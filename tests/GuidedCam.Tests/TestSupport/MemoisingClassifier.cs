@@ -7,19 +7,18 @@ using static TorchSharp.torch;
 namespace GuidedCam.Tests.TestSupport;
 
 /// <summary>
-/// Test decorator of an <see cref="IClassifier"/>: counts network invocations (so a method's reported
-/// ForwardPasses can be checked against what it really ran) and, when asked, memoises forward passes
-/// without taps by the exact bytes of the input. Score-CAM's masked inputs depend only on A, which is
-/// the same for every target of one image, so with memoising a batch of one image × two targets pays
-/// the 512 masked forwards once; the second target's scores are the same logits the network gives.
+/// Test decorator of an <see cref="IClassifier"/> that memoises forward passes without taps by the exact
+/// bytes of the input. Score-CAM's masked inputs depend only on A, which is the same for every target of
+/// one image, so with memoising a batch of one image × two targets pays the 512 masked forwards once; the
+/// second target's scores are the same logits the network gives. Count the calls a method makes with a
+/// <see cref="CountingClassifier"/> around it: memoised calls count, the method made them.
 /// </summary>
-public sealed class RecordingClassifier(IClassifier inner, bool memoiseUntapped) : IClassifier
+public sealed class MemoisingClassifier(IClassifier inner) : IClassifier
 {
     private readonly Dictionary<string, Tensor> _cache = new();
 
-    public int ForwardCalls { get; private set; }
+    /// <summary>Forward calls answered from the memo since this decorator was made.</summary>
     public int CacheHits { get; private set; }
-    public void ResetCounts() { ForwardCalls = 0; CacheHits = 0; }
 
     public string Name => inner.Name;
     public int NumClasses => inner.NumClasses;
@@ -31,8 +30,7 @@ public sealed class RecordingClassifier(IClassifier inner, bool memoiseUntapped)
 
     public Tensor Forward(Tensor input, IReadOnlyList<LayerTap>? taps = null)
     {
-        ForwardCalls++;
-        if (!memoiseUntapped || taps is { Count: > 0 } || input.requires_grad || torch.is_grad_enabled())
+        if (taps is { Count: > 0 } || input.requires_grad || torch.is_grad_enabled())
             return inner.Forward(input, taps);
         string key = Key(input);
         if (_cache.TryGetValue(key, out var hit))
