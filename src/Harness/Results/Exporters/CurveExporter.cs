@@ -16,6 +16,9 @@ public sealed class CurveExporter : FigureExporter
     /// <summary>Curves with at most this many points show a marker at each (each is a measured point, not a step of a long sweep).</summary>
     private const int MarkedPoints = 30;
 
+    /// <summary>Characters of a title that fit the figure's width at <see cref="FigureStyle"/>'s size.</summary>
+    private const int MaxTitleLength = 76;
+
     public override string Name => "mean curves";
 
     protected override IEnumerable<string> Draw(RunResults results, string dir)
@@ -62,7 +65,9 @@ public sealed class CurveExporter : FigureExporter
             if (xMax > xMin) plt.Axes.SetLimitsX(xMin, xMax);
             plt.XLabel(axis.CurveXLabel);
             plt.YLabel(axis.CurveYLabel);
-            plt.Title($"{info.DisplayName} {info.Arrow} — mean curve, {model} on {dataset}");
+            // A long title runs off the figure; the legend's n already says the lines are means, so those words go first.
+            string title = $"{info.DisplayName} {info.Arrow} — mean curve, {model} on {dataset}";
+            plt.Title(title.Length <= MaxTitleLength ? title : $"{info.DisplayName} {info.Arrow} — {model} on {dataset}");
             string path = Path.Combine(dir, FigureStyle.FileName(axis.CurveFigureName, model, dataset, results.MetricFileTag(model, dataset, metric, options)));
             plt.SavePng(path, FigureStyle.Width, FigureStyle.Height);
             yield return path;
