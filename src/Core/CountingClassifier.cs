@@ -8,21 +8,12 @@ namespace GuidedCam.Core;
 /// see an ordinary <see cref="IClassifier"/>. It does not own the wrapped model: disposing the view
 /// leaves the model alone.
 /// </summary>
-public sealed class CountingClassifier(IClassifier inner, PassCounter counter) : IClassifier
+public sealed class CountingClassifier(IClassifier inner, PassCounter counter) : ClassifierView(inner)
 {
-    public IClassifier Inner => inner;
     public PassCounter Counter => counter;
 
-    public string Name => inner.Name;
-    public int NumClasses => inner.NumClasses;
-    public string LabelSpace => inner.LabelSpace;
-    public string DefaultTargetLayer => inner.DefaultTargetLayer;
-    public IReadOnlyList<string> LayerNames => inner.LayerNames;
-    public Device Device => inner.Device;
-    public IReadOnlyList<BiasLayer> BiasLayers() => inner.BiasLayers();
-
-    public Tensor Forward(Tensor input, IReadOnlyList<LayerTap>? taps = null) =>
-        counter.TimeForward(input.shape[0], () => inner.Forward(input, taps));
+    public override Tensor Forward(Tensor input, IReadOnlyList<LayerTap>? taps = null) =>
+        counter.TimeForward(input.shape[0], () => Inner.Forward(input, taps));
 
     /// <summary>
     /// ∂score/∂wrt through <paramref name="model"/>'s graph (torch.autograd.grad), counted as one backward
@@ -37,5 +28,5 @@ public sealed class CountingClassifier(IClassifier inner, PassCounter counter) :
     }
 
     /// <summary>A view owns nothing: the wrapped model is disposed by whoever created it.</summary>
-    public void Dispose() { }
+    public override void Dispose() { }
 }

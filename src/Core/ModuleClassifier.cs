@@ -8,7 +8,7 @@ namespace GuidedCam.Core;
 /// Wraps a TorchSharp module. Taps are forward hooks on named submodules (they fire only through
 /// module.call, never forward — docs/torchsharp.md), installed for one forward and removed after.
 /// </summary>
-public class ModuleClassifier : IClassifier
+public class ModuleClassifier : ClassifierBase, IClassifier
 {
     private readonly nn.Module<Tensor, Tensor> _module;
     private readonly Dictionary<string, nn.Module> _layers;
@@ -29,12 +29,6 @@ public class ModuleClassifier : IClassifier
         this.RequireLayer(defaultTargetLayer);
     }
 
-    public string Name { get; }
-    public int NumClasses { get; }
-    public string LabelSpace { get; }
-    public string DefaultTargetLayer { get; }
-    public IReadOnlyList<string> LayerNames { get; }
-    public Device Device { get; }
     public nn.Module<Tensor, Tensor> Module => _module;
 
     public Tensor Forward(Tensor input, IReadOnlyList<LayerTap>? taps = null)

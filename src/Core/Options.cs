@@ -18,6 +18,27 @@ public static class OptionResolver
     private const string KeyData = "GuidedCam.OptionKey";
 
     /// <summary>The error for a bad option <paramref name="key"/>: its message as given, the key attached for <see cref="KeyOf"/>.</summary>
+    /// <summary>
+    /// Options in the canonical "k=v;k=v" form (keys in ordinal order) under which results are recorded
+    /// and compared, so two protocols never compare equal and one protocol always does.
+    /// </summary>
+    public static string Canonical(IReadOnlyDictionary<string, string> options) =>
+        string.Join(';', options.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+
+    /// <summary>Inverse of <see cref="Canonical"/>: "k=v;k=v" to a dictionary; a part without '=' is a <see cref="FormatException"/>.</summary>
+    public static IReadOnlyDictionary<string, string> ParseCanonical(string canonical)
+    {
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(canonical)) return d;
+        foreach (string part in canonical.Split(';'))
+        {
+            int eq = part.IndexOf('=');
+            if (eq <= 0) throw new FormatException($"options '{canonical}': '{part}' is not key=value");
+            d[part[..eq]] = part[(eq + 1)..];
+        }
+        return d;
+    }
+
     public static ArgumentException Error(string key, string message)
     {
         var e = new ArgumentException(message);

@@ -19,7 +19,7 @@ public sealed class GlobalGuidanceCam(IReadOnlyDictionary<string, string>? optio
     public override IReadOnlyList<OptionSpec> DeclaredOptions { get; } = new[]
     {
         new OptionSpec("guidance", "relu", "how P = Σ_k A_k ⊙ G_k becomes the guidance map M before min-max: relu = max(P, 0); abs = |P|; none = M ≡ 1 (plain weighted aggregation)", new[] { "relu", "abs", "none" }),
-        new OptionSpec("weights", "gradcam", "channel weights of the aggregation B", new[] { "gradcam", "gradcampp", "xgradcam" }),
+        new OptionSpec("weights", GradCam.MethodId, "channel weights of the aggregation B (those of the method of that id)", new[] { GradCam.MethodId, GradCamPlusPlus.MethodId, XGradCam.MethodId }),
     };
 
     protected override Tensor ComputeRaw(CamContext ctx)
@@ -28,8 +28,8 @@ public sealed class GlobalGuidanceCam(IReadOnlyDictionary<string, string>? optio
         var g = ctx.G;
         var w = Options["weights"] switch
         {
-            "gradcampp" => ChannelWeights.GradCamPlusPlus(a, g),
-            "xgradcam" => ChannelWeights.XGradCam(a, g),
+            GradCamPlusPlus.MethodId => ChannelWeights.GradCamPlusPlus(a, g),
+            XGradCam.MethodId => ChannelWeights.XGradCam(a, g),
             _ => ChannelWeights.GradCam(g),
         };
         var b = nn.functional.relu(WeightedSum(w, a));

@@ -25,6 +25,12 @@ public static class MethodRegistry
         .With("hirescam", o => new HiResCam(o))
         .With("gradcam-elementwise", o => new GradCamElementWise(o));
 
+    /// <summary>The method every other is compared with in summaries (diff_vs_…, docs/spec/metrics.md "Summaries"): Grad-CAM, the paper's baseline.</summary>
+    public const string Reference = "gradcam";
+
+    /// <summary>The method the paper proposes (Fahim et al. 2022): `explain` shows it next to the reference by default and `bench` prints its cost relative to the reference.</summary>
+    public const string Proposed = "guidedcam";
+
     public static IReadOnlyList<string> Ids => BuiltIn.Ids;
 
     public static bool Exists(string id) => BuiltIn.Exists(id);

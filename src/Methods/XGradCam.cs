@@ -14,4 +14,7 @@ public sealed class XGradCam(IReadOnlyDictionary<string, string>? options = null
     public override MethodFamily Family => MethodFamily.Gradient;
     protected override Tensor ComputeRaw(CamContext ctx) =>
         WeightedSum(ChannelWeights.XGradCam(ctx.Activations, ctx.G), ctx.Activations);
+
+    /// <summary>The id as a constant, so Global-guidance CAM's `weights` option can name these channel weights.</summary>
+    public const string MethodId = "xgradcam";
 }

@@ -15,6 +15,12 @@ public static class CausalCurve
     public const int BlurSize = 11;
     public const double BlurSigma = 5;
 
+    /// <summary>y-axis label of a causal curve figure: what each point measures.</summary>
+    public const string ProbabilityAxisLabel = "p_c: softmax probability of the explained class";
+
+    /// <summary>x-axis label of a causal curve figure; <paramref name="verb"/> says what happens to the pixels ("deleted", "inserted").</summary>
+    public static string PixelAxisLabel(string verb) => $"Fraction of pixels {verb} (most salient first)";
+
     /// <summary>
     /// RISE's gkern(11, 5): scipy.ndimage.gaussian_filter(σ = 5) applied to an 11×11 Dirac delta. That
     /// filter is separable with a 1-D Gaussian of radius int(4σ + 0.5) = 20 normalised to sum 1 and

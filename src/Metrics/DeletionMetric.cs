@@ -11,27 +11,18 @@ namespace GuidedCam.Metrics;
 /// `substrate`: `zeros` in normalised space (RISE's torch.zeros_like, i.e. the dataset mean colour),
 /// `mean` (the image's own per-channel mean in normalised space) or `blur` (the insertion start image).
 /// </summary>
-public sealed class DeletionMetric : MetricBase
+public sealed class DeletionMetric(IReadOnlyDictionary<string, string>? options = null) : CausalMetric(options)
 {
     public const string SubstrateKey = "substrate";
     public const string Zeros = "zeros";
     public const string Mean = "mean";
     public const string Blur = "blur";
 
-    private static readonly IReadOnlyList<OptionSpec> Specs = CausalOptions.Shared.Concat(new[]
-    {
-        new OptionSpec(SubstrateKey, Zeros, "what deleted pixels become: zeros (normalised space), the image's per-channel mean, or its blur",
-            new[] { Zeros, Mean, Blur }),
-    }).ToArray();
-
-    private readonly int? _step;
-    private readonly int _batchSize;
-
-    public DeletionMetric(IReadOnlyDictionary<string, string>? options = null) : base(options)
-    {
-        _step = CausalOptions.ParseStep(Id, Options);
-        _batchSize = Options.GetInt(Id, CausalOptions.BatchSizeKey, min: 1);
-    }
+    private static readonly IReadOnlyList<OptionSpec> Specs =
+    [
+        .. CausalOptions,
+        new(SubstrateKey, Zeros, "what deleted pixels become: zeros (normalised space), the image's per-channel mean, or its blur", [Zeros, Mean, Blur]),
+    ];
 
     public override string Id => "deletion";
     public override string DisplayName => "Deletion AUC";
@@ -42,18 +33,14 @@ public sealed class DeletionMetric : MetricBase
     public override string Unit => "AUC";
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => Specs;
-    public override MetricCost Cost(int inputHeight, int inputWidth) => CausalOptions.CostOf(_step, inputHeight, inputWidth);
+    protected override string PixelsAre => "deleted";
+    /// <summary>Deletion curves fall from the upper left: the upper right stays free.</summary>
+    public override CurveLegendCorner LegendCorner => CurveLegendCorner.UpperRight;
 
-    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
+    protected override (Tensor Start, Tensor Finish) Endpoints(Tensor x) => (x, Options[SubstrateKey] switch
     {
-        using var scope = torch.NewDisposeScope();
-        var x = batch.Inputs.detach();
-        Tensor substrate = Options[SubstrateKey] switch
-        {
-            Zeros => torch.zeros_like(x),
-            Mean => x.mean(new long[] { 2, 3 }, keepdim: true).expand_as(x),
-            _ => CausalCurve.Blur(x),
-        };
-        return CausalGame.Play(batch, start: x, finish: substrate, _step, _batchSize);
-    }
+        Zeros => torch.zeros_like(x),
+        Mean => x.mean([2, 3], keepdim: true).expand_as(x),
+        _ => CausalCurve.Blur(x),
+    });
 }

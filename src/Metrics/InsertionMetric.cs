@@ -1,5 +1,4 @@
-using GuidedCam.Core;
-using TorchSharp;
+using static TorchSharp.torch;
 
 namespace GuidedCam.Metrics;
 
@@ -9,17 +8,8 @@ namespace GuidedCam.Metrics;
 /// the most salient pixels of x in first; the area under p_c is the value (higher is better). The
 /// curve is kept per unit.
 /// </summary>
-public sealed class InsertionMetric : MetricBase
+public sealed class InsertionMetric(IReadOnlyDictionary<string, string>? options = null) : CausalMetric(options)
 {
-    private readonly int? _step;
-    private readonly int _batchSize;
-
-    public InsertionMetric(IReadOnlyDictionary<string, string>? options = null) : base(options)
-    {
-        _step = CausalOptions.ParseStep(Id, Options);
-        _batchSize = Options.GetInt(Id, CausalOptions.BatchSizeKey, min: 1);
-    }
-
     public override string Id => "insertion";
     public override string DisplayName => "Insertion AUC";
     public override string ShortName => "Ins";
@@ -28,13 +18,9 @@ public sealed class InsertionMetric : MetricBase
     public override ScoreDirection Direction => ScoreDirection.HigherIsBetter;
     public override string Unit => "AUC";
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
-    protected override IReadOnlyList<OptionSpec> ProtocolOptions => CausalOptions.Shared;
-    public override MetricCost Cost(int inputHeight, int inputWidth) => CausalOptions.CostOf(_step, inputHeight, inputWidth);
+    protected override string PixelsAre => "inserted";
+    /// <summary>Insertion curves rise to the top right: the lower right stays free.</summary>
+    public override CurveLegendCorner LegendCorner => CurveLegendCorner.LowerRight;
 
-    protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
-    {
-        using var scope = torch.NewDisposeScope();
-        var x = batch.Inputs.detach();
-        return CausalGame.Play(batch, start: CausalCurve.Blur(x), finish: x, _step, _batchSize);
-    }
+    protected override (Tensor Start, Tensor Finish) Endpoints(Tensor x) => (CausalCurve.Blur(x), x);
 }

@@ -18,7 +18,7 @@ public static class MetricRegistry
         .With("loc-top1", o => new LocalizationTop1Metric(o))
         .With("sparsity", o => new SparsityMetric(o))
         .With("road", o => new RoadMetric(o))
-        .With(ModelRandomisationMetric.MetricId, o => new ModelRandomisationMetric(o));
+        .With("model-randomisation", o => new ModelRandomisationMetric(o));
 
     public static IReadOnlyList<string> Ids => BuiltIn.Ids;
 

@@ -20,7 +20,7 @@ namespace GuidedCam.Metrics;
 /// map is a new draw, as asking a random explainer again would give; the trained model's map is the one
 /// the run already computed. A map that ignores the model (the `center` baseline) stays at 1.
 /// </summary>
-public sealed class ModelRandomisationMetric : MetricBase, IDisposable
+public sealed class ModelRandomisationMetric : MetricBase, ICurveAxis, IDisposable
 {
     public const string MetricId = "model-randomisation";
     public const string ModeKey = "mode";
@@ -66,9 +66,18 @@ public sealed class ModelRandomisationMetric : MetricBase, IDisposable
         return d;
     }
 
-    /// <summary>The depth of curve point <paramref name="point"/> under the recorded options (for plots).</summary>
-    public static int DepthOfPoint(IReadOnlyDictionary<string, string> options, int point) =>
-        1 + point * (options.TryGetValue(LayersKey, out var v) ? ParseLayers(v) : 1);
+    /// <summary>Curve point p is depth 1 + p·k (<see cref="Depths"/>): the number of layers randomised, or the layer randomised alone.</summary>
+    public double CurvePosition(int point, int points) => 1 + point * Stride;
+    public string CurveXLabel => Options[ModeKey] == Independent
+        ? "Layer randomised alone (1 = the output layer)"
+        : "Layers randomised, from the output towards the input (0 = trained model)";
+    public string CurveYLabel => $"Similarity to the trained model's map ({Unit})";
+    /// <summary>A method that passes falls towards 0 at once and a model-blind map stays at 1 along the top: the lower left stays free.</summary>
+    public CurveLegendCorner LegendCorner => CurveLegendCorner.LowerLeft;
+    /// <summary>The trained model (depth 0) gives the map itself: similarity 1.</summary>
+    public (double X, double Y)? CurveOrigin => (0, 1);
+    /// <summary>Similarity against depth is no deletion-style curve: its figures have their own name.</summary>
+    public string CurveFigureName => "randomisation";
 
     public override string? Unsupported(IClassifier model) => Randomizable(model) switch
     {

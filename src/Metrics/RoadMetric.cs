@@ -78,8 +78,8 @@ public sealed class RoadMetric : MetricBase, ICurveAxis
     protected override TargetSelection DefaultTarget => TargetSelection.Predicted;
     protected override IReadOnlyList<OptionSpec> ProtocolOptions => Specs;
 
-    /// <summary>The percentiles of the curve (its x positions): p % of the pixels are kept at point p.</summary>
-    public IReadOnlyList<double> CurvePositions => _percentiles;
+    /// <summary>The percentiles of the curve are its x positions: p % of the pixels are kept at point p.</summary>
+    public double CurvePosition(int point, int points) => _percentiles[point];
     public string CurveXLabel => "p: percent of pixels kept (MoRF keeps the least relevant, LeRF the most relevant)";
     public string CurveYLabel => Options[OutputKey] == Combined ? "(LeRF − MoRF)/2 change of p_c" : "change of p_c after imputation";
 

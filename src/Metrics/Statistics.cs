@@ -23,8 +23,6 @@ public static class Statistics
     public const int DefaultResamples = 1000;
     public const double DefaultLevel = 0.95;
     public const ulong DefaultSeed = 0;
-    /// <summary>The method every other is compared with (docs/spec/metrics.md "Summaries").</summary>
-    public const string BaselineMethod = "gradcam";
 
     /// <summary>The metric's headline number on a list of values: a fresh accumulator of that metric, updated and summarised.</summary>
     public static Func<IReadOnlyList<MetricValue>, double> SummaryOf(IMetric metric) => values =>

@@ -69,9 +69,10 @@ public static class BenchCommand
             Console.WriteLine($"gradient methods together at batch {t.BatchSize}: {t.ForwardPassesPerImage:0.###} forward + {t.BackwardPassesPerImage:0.###} backward per image " +
                 $"(each on its own: {alone.Sum(r => r.ForwardPassesPerImage):0.###} + {alone.Sum(r => r.BackwardPassesPerImage):0.###}); {t.MsPerImage:F2} ms/image vs {alone.Sum(r => r.MsPerImage):F2}");
         }
-        if (ids.Contains("gradcam") && ids.Contains("guidedcam"))
+        const string proposed = MethodRegistry.Proposed, reference = MethodRegistry.Reference;
+        if (ids.Contains(reference) && ids.Contains(proposed))
             foreach (int b in sizes)
-                Console.WriteLine($"guidedcam / gradcam at batch {b}: {MethodBenchmark.Ratio(rows, "guidedcam", "gradcam", b):F3} (wall), {MethodBenchmark.Ratio(rows, "guidedcam", "gradcam", b, cpuTime: true):F3} (CPU)");
+                Console.WriteLine($"{proposed} / {reference} at batch {b}: {MethodBenchmark.Ratio(rows, proposed, reference, b):F3} (wall), {MethodBenchmark.Ratio(rows, proposed, reference, b, cpuTime: true):F3} (CPU)");
         if (csvPath != null)
         {
             using var w = new StreamWriter(csvPath);

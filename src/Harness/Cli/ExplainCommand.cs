@@ -25,7 +25,7 @@ public static class ExplainCommand
         var layer = new Option<string?>("--layer") { Description = "target layer (module path or ONNX tensor name); default: the model's" };
         var input = new Option<string>("--input") { Description = "an image file (preprocessed as the model expects) or a .npy tensor N×3×H×W / 3×H×W used as is", Required = true };
         var target = new Option<string>("--target") { Description = "class index, or top1", DefaultValueFactory = _ => "top1" };
-        var methods = new Option<string>("--methods") { Description = "comma-separated method ids", DefaultValueFactory = _ => "gradcam,guidedcam" };
+        var methods = new Option<string>("--methods") { Description = "comma-separated method ids", DefaultValueFactory = _ => $"{MethodRegistry.Reference},{MethodRegistry.Proposed}" };
         var outDir = new Option<string>("--out") { Description = "output folder", Required = true };
         var reshape = new Option<string?>("--reshape") { Description = "token layer as feature maps: vit (drop the class token, square patch grid) or swin (N×H×W×C)" };
         var seed = new Option<int>("--seed") { Description = "seed for randomised baselines", DefaultValueFactory = _ => 0 };
@@ -60,16 +60,19 @@ public static class ExplainCommand
         Npy.WriteFloat32(Path.Combine(outDir, "logits.npy"), logits[0].contiguous().data<float>().ToArray(), m.Classifier.NumClasses);
         var norm = new Normalization(m.Preprocessing.Mean, m.Preprocessing.Std);
         using var image = QualitativeMaps.ToImage(x[0], norm);
-        foreach (var method in methods)
+        // One capture at the layer serves every CAM method (MethodGroup.ExplainAll); the maps are those of each method's own Explain.
+        var group = MethodGroup.ExplainAll(methods, new SaliencyRequest { Model = m.Classifier, Input = x, Targets = targets, Layer = useLayer, Seed = seed });
+        for (int i = 0; i < methods.Length; i++)
         {
-            var result = method.Explain(new SaliencyRequest { Model = m.Classifier, Input = x, Targets = targets, Layer = useLayer, Seed = seed });
+            var (method, result) = (methods[i], group.Results[i]);
             var map = result.Maps[0].contiguous();
             var data = map.data<float>().ToArray();
             Npy.WriteFloat32(Path.Combine(outDir, method.Id + ".npy"), data, map.shape);
             using var overlay = GuidedCam.Harness.Results.Exporters.SaliencyOverlay.Blend(image, data, (int)map.shape[0], (int)map.shape[1]);
             overlay.SaveAsPng(Path.Combine(outDir, method.Id + ".png"));
-            Console.WriteLine($"{method.Id}: target {targets[0]}, {result.ForwardPasses} forward / {result.BackwardPasses} backward passes{(result.ConstantMaps > 0 ? ", constant map (all zeros)" : "")}");
+            Console.WriteLine($"{method.Id}: target {targets[0]}, {result.ForwardPasses} forward / {result.BackwardPasses} backward passes of its own{(result.ConstantMaps > 0 ? ", constant map (all zeros)" : "")}");
         }
+        Console.WriteLine($"{group.ForwardPasses} forward / {group.BackwardPasses} backward passes in all (the CAM methods share one capture at {useLayer})");
         Console.WriteLine($"wrote {methods.Length} maps, overlays and logits.npy to {outDir} (top-1 {logits[0].argmax().item<long>()})");
         return 0;
     }

@@ -20,8 +20,8 @@ public static class MergeCommand
             Console.WriteLine($"merged shards {string.Join(", ", report.MergedShards)} of {report.ShardCount}: {report.Records} values, {report.Units} units, {report.SkippedItems} skipped items" +
                 (report.MissingShards.Count > 0 ? $"; MISSING shards {string.Join(", ", report.MissingShards)}" : ""));
             if (report.Partial is { } partial) Console.WriteLine($"PARTIAL merge: {partial}");
-            ReportBuilder.Build(report.OutDir);
-            SummaryConsoleTable.Print(report.OutDir);
+            ReportBuilder.Build(report.OutDir, out var results);
+            SummaryConsoleTable.Print(results);
             return 0;
         }));
         return cmd;

@@ -38,8 +38,8 @@ public static class ReportCommand
                 view = plan.View;
                 reportDir = Path.Combine(dir, "views", RunLayout.SafeName(cfg.Name));
             }
-            var files = ReportBuilder.Build(dir, view: view, reportDir: reportDir);
-            SummaryConsoleTable.Print(dir, view: view);
+            var files = ReportBuilder.Build(dir, out var results, view: view, reportDir: reportDir);
+            SummaryConsoleTable.Print(results);
             foreach (var f in files) Console.WriteLine(f);
             return 0;
         }));

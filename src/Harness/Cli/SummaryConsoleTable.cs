@@ -17,12 +17,17 @@ public static class SummaryConsoleTable
     /// <param name="methods">Where method defaults are looked up; the built-in methods when null.</param>
     /// <param name="metrics">Where metric ids are looked up; the built-in metrics when null.</param>
     /// <param name="view">Which cells of the journal to show; the run folder's latest view when null.</param>
-    public static void Print(string runDir, MethodCatalog? methods = null, MetricCatalog? metrics = null, IAnsiConsole? console = null, RunView? view = null)
+    public static void Print(string runDir, MethodCatalog? methods = null, MetricCatalog? metrics = null, IAnsiConsole? console = null, RunView? view = null) =>
+        Print(RunResults.Load(runDir, view: view, metrics: metrics ??= MetricRegistry.BuiltIn), methods, metrics, console);
+
+    /// <summary>The table of results already loaded (by the report that was just built).</summary>
+    /// <param name="methods">Where method defaults are looked up; the built-in methods when null.</param>
+    /// <param name="metrics">Where metric defaults are looked up; the built-in metrics when null.</param>
+    public static void Print(RunResults results, MethodCatalog? methods = null, MetricCatalog? metrics = null, IAnsiConsole? console = null)
     {
         methods ??= MethodRegistry.BuiltIn;
         metrics ??= MetricRegistry.BuiltIn;
         console ??= AnsiConsole.Console;
-        var results = RunResults.Load(runDir, view: view, metrics: metrics);
         foreach (var cell in results.Summary.GroupBy(r => (r.Model, r.Dataset)))
         {
             var columns = cell.Select(r => (r.Metric, r.MetricOptions)).Distinct()

@@ -16,15 +16,12 @@ public static class ValidateCommand
 {
     public static Command Create()
     {
-        var config = new Argument<string>("config") { Description = "experiment YAML file" };
-        var outDir = new Option<string?>("--out") { Description = "run folder to plan against (default: <output>/<name> from the config)" };
-        var shard = new Option<string?>("--shard") { Description = "plan only shard i of N (0-based, i/N)" };
-        var cmd = new Command("validate", "Check a config completely and print the plan (cells wanted and present, maps to compute, estimated forwards) without running it.") { config, outDir, shard };
+        var experiment = new ExperimentArguments("experiment YAML file",
+            "run folder to plan against (default: <output>/<name> from the config)", "plan only shard i of N (0-based, i/N)");
+        var cmd = experiment.AddTo(new Command("validate", "Check a config completely and print the plan (cells wanted and present, maps to compute, estimated forwards) without running it."));
         cmd.SetAction(r => CliErrors.Guard(() =>
         {
-            var cfg = ConfigLoader.Load(r.GetValue(config)!);
-            string runDir = r.GetValue(outDir) ?? Experiment.DefaultRunDir(cfg);
-            var s = r.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All;
+            var (cfg, runDir, s) = experiment.Resolve(r);
             string journalPath = ResultJournal.PathIn(runDir);
             using var journal = File.Exists(journalPath) ? ResultJournal.Open(journalPath, create: false) : null;
             using var plan = RunPlan.Build(cfg, journal is null ? null : new JournalSink(journal, runDir), s);

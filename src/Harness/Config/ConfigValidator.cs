@@ -198,7 +198,7 @@ public static class ConfigValidator
         foreach (var e in entries)
         {
             string key;
-            try { key = e.Id + "|" + Results.ResultRecord.CanonicalOptions(options(e)); }
+            try { key = e.Id + "|" + OptionResolver.Canonical(options(e)); }
             catch (ArgumentException) { continue; } // reported above with its own message
             if (seen.TryGetValue(key, out var first))
                 yield return $"{cfg.SourcePath}:{e.Line}: {kind}: '{e.Id}' on line {e.Line} is the same variant as on line {first.Line} (same options once defaults are filled in); list each variant once";

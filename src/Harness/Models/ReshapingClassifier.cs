@@ -10,13 +10,10 @@ namespace GuidedCam.Harness.Models;
 /// work on N×C×H×W exactly as on a CNN layer, with activations and gradients both in map layout
 /// (pytorch-grad-cam applies its reshape_transform to both). Other layers are tapped unchanged.
 /// </summary>
-public sealed class ReshapingClassifier : IClassifier
+public sealed class ReshapingClassifier : ClassifierView
 {
-    private readonly IClassifier _inner;
-
-    public ReshapingClassifier(IClassifier inner, TokenReshape reshape, string? layer = null)
+    public ReshapingClassifier(IClassifier inner, TokenReshape reshape, string? layer = null) : base(inner)
     {
-        _inner = inner;
         Reshape = reshape;
         ReshapedLayer = layer ?? inner.DefaultTargetLayer;
         inner.RequireLayer(ReshapedLayer);
@@ -24,27 +21,18 @@ public sealed class ReshapingClassifier : IClassifier
 
     public TokenReshape Reshape { get; }
     public string ReshapedLayer { get; }
-    public IClassifier Inner => _inner;
 
-    public string Name => _inner.Name;
-    public int NumClasses => _inner.NumClasses;
-    public string LabelSpace => _inner.LabelSpace;
-    public string DefaultTargetLayer => _inner.DefaultTargetLayer;
-    public IReadOnlyList<string> LayerNames => _inner.LayerNames;
-    public Device Device => _inner.Device;
-
-    public Tensor Forward(Tensor input, IReadOnlyList<LayerTap>? taps = null)
+    public override Tensor Forward(Tensor input, IReadOnlyList<LayerTap>? taps = null)
     {
-        if (taps is null || taps.All(t => t.Layer != ReshapedLayer)) return _inner.Forward(input, taps);
+        if (taps is null || taps.All(t => t.Layer != ReshapedLayer)) return Inner.Forward(input, taps);
         var wrapped = taps.Select(t => t.Layer != ReshapedLayer ? t : new LayerTap(t.Layer, output =>
         {
             var replacement = t.OnOutput(Reshape.ToMaps(output, ReshapedLayer));
             return replacement is null ? null : Reshape.FromMaps(replacement, output);
         })).ToList();
-        return _inner.Forward(input, wrapped);
+        return Inner.Forward(input, wrapped);
     }
 
-    public IReadOnlyList<BiasLayer> BiasLayers() => _inner.BiasLayers();
-
-    public void Dispose() => _inner.Dispose();
+    /// <summary>The decorated model belongs to this view (the loader hands only the view on).</summary>
+    public override void Dispose() => Inner.Dispose();
 }

@@ -1,3 +1,4 @@
+using GuidedCam.Core;
 using GuidedCam.Metrics;
 
 namespace GuidedCam.Harness.Results;
@@ -22,21 +23,10 @@ public sealed record MetricInfo(string Id, string Options, string DisplayName, s
         return new MetricInfo(id, canonicalOptions, metric.DisplayName, metric.ShortName, metric.Order, metric.Unit, metric.Direction, metric.CreateAccumulator) { CurveAxis = metric as ICurveAxis };
     }
 
-    /// <summary>Inverse of <see cref="ResultRecord.CanonicalOptions"/>: "k=v;k=v" to a dictionary.</summary>
-    public static IReadOnlyDictionary<string, string> ParseOptions(string canonical)
-    {
-        var d = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (string.IsNullOrEmpty(canonical)) return d;
-        foreach (string part in canonical.Split(';'))
-        {
-            int eq = part.IndexOf('=');
-            if (eq <= 0) throw new FormatException($"options '{canonical}': '{part}' is not key=value");
-            d[part[..eq]] = part[(eq + 1)..];
-        }
-        return d;
-    }
+    /// <summary>Inverse of <see cref="ResultRecord.CanonicalOptions"/> (<see cref="OptionResolver.ParseCanonical"/>).</summary>
+    public static IReadOnlyDictionary<string, string> ParseOptions(string canonical) => OptionResolver.ParseCanonical(canonical);
 
-    /// <summary>Where the points of the metric's curves lie, when they are not equal steps on [0, 1] (ROAD's percentiles).</summary>
+    /// <summary>How the metric's curves are drawn, when it declares it (<see cref="ICurveAxis"/>).</summary>
     public ICurveAxis? CurveAxis { get; init; }
 
     public string Arrow => Direction == ScoreDirection.HigherIsBetter ? "↑" : "↓";

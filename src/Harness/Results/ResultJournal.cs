@@ -218,22 +218,18 @@ public sealed class ResultJournal : IDisposable
     /// <summary>The stored units of every item of one model and dataset.</summary>
     public Dictionary<string, ItemUnits> ReadUnits(string modelKey, string datasetKey)
     {
-        using var cmd = Command("SELECT item_id, top1, logits, ground_truth FROM units WHERE model_key = $m AND dataset_key = $d;", null, ("$m", modelKey), ("$d", datasetKey));
-        using var r = cmd.ExecuteReader();
         var d = new Dictionary<string, ItemUnits>(StringComparer.Ordinal);
-        while (r.Read())
-            d[r.GetString(0)] = new ItemUnits(r.GetString(0), r.GetInt64(1), MemoryMarshal.Cast<byte, float>((byte[])r.GetValue(2)).ToArray(), ItemUnits.ParseGroundTruth(r.GetString(3)));
+        foreach (var u in ReadRows("SELECT item_id, top1, logits, ground_truth FROM units WHERE model_key = $m AND dataset_key = $d;", modelKey, datasetKey,
+            r => new ItemUnits(r.GetString(0), r.GetInt64(1), MemoryMarshal.Cast<byte, float>((byte[])r.GetValue(2)).ToArray(), ItemUnits.ParseGroundTruth(r.GetString(3)))))
+            d[u.ItemId] = u;
         return d;
     }
 
     /// <summary>(item, target, method key) of every stored map of one model and dataset.</summary>
     public HashSet<(string Item, long Target, string MethodKey)> ReadMapIndex(string modelKey, string datasetKey)
     {
-        using var cmd = Command("SELECT item_id, target, method_key FROM maps WHERE model_key = $m AND dataset_key = $d;", null, ("$m", modelKey), ("$d", datasetKey));
-        using var r = cmd.ExecuteReader();
-        var set = new HashSet<(string, long, string)>();
-        while (r.Read()) set.Add((r.GetString(0), r.GetInt64(1), r.GetString(2)));
-        return set;
+        return ReadRows("SELECT item_id, target, method_key FROM maps WHERE model_key = $m AND dataset_key = $d;", modelKey, datasetKey,
+            r => (r.GetString(0), r.GetInt64(1), r.GetString(2))).ToHashSet();
     }
 
     /// <summary>The stored maps of some items under one method.</summary>
@@ -258,21 +254,28 @@ public sealed class ResultJournal : IDisposable
     /// <summary>(item, method key, metric key) of every completion mark of one model and dataset.</summary>
     public HashSet<(string Item, string MethodKey, string MetricKey)> ReadMarks(string modelKey, string datasetKey)
     {
-        using var cmd = Command("SELECT item_id, method_key, metric_key FROM marks WHERE model_key = $m AND dataset_key = $d;", null, ("$m", modelKey), ("$d", datasetKey));
-        using var r = cmd.ExecuteReader();
-        var set = new HashSet<(string, string, string)>();
-        while (r.Read()) set.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
-        return set;
+        return ReadRows("SELECT item_id, method_key, metric_key FROM marks WHERE model_key = $m AND dataset_key = $d;", modelKey, datasetKey,
+            r => (r.GetString(0), r.GetString(1), r.GetString(2))).ToHashSet();
     }
 
     /// <summary>Skipped items of one model and dataset, with their reasons.</summary>
     public Dictionary<string, string> ReadSkipped(string modelKey, string datasetKey)
     {
-        using var cmd = Command("SELECT item_id, reason FROM skipped WHERE model_key = $m AND dataset_key = $d;", null, ("$m", modelKey), ("$d", datasetKey));
-        using var r = cmd.ExecuteReader();
         var d = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (r.Read()) d[r.GetString(0)] = r.GetString(1);
+        foreach (var (item, reason) in ReadRows("SELECT item_id, reason FROM skipped WHERE model_key = $m AND dataset_key = $d;", modelKey, datasetKey,
+            r => (r.GetString(0), r.GetString(1))))
+            d[item] = reason;
         return d;
+    }
+
+    /// <summary>The rows of a query over one model ($m) and dataset ($d), each read by <paramref name="read"/>, in the order SQLite returns them.</summary>
+    private List<T> ReadRows<T>(string sql, string modelKey, string datasetKey, Func<SqliteDataReader, T> read)
+    {
+        using var cmd = Command(sql, null, ("$m", modelKey), ("$d", datasetKey));
+        using var r = cmd.ExecuteReader();
+        var rows = new List<T>();
+        while (r.Read()) rows.Add(read(r));
+        return rows;
     }
 
     // ---- writing ----

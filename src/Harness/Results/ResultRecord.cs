@@ -1,3 +1,5 @@
+using GuidedCam.Core;
+
 namespace GuidedCam.Harness.Results;
 
 /// <summary>
@@ -19,6 +21,6 @@ public sealed record ResultRecord(
     bool Flagged,
     double[]? Curve)
 {
-    public static string CanonicalOptions(IReadOnlyDictionary<string, string> options) =>
-        string.Join(';', options.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+    /// <summary>The options as records hold them (<see cref="OptionResolver.Canonical"/>).</summary>
+    public static string CanonicalOptions(IReadOnlyDictionary<string, string> options) => OptionResolver.Canonical(options);
 }

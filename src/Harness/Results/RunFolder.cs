@@ -1,4 +1,5 @@
 using System.Globalization;
+using GuidedCam.Core;
 
 namespace GuidedCam.Harness.Results;
 
@@ -192,28 +193,13 @@ public sealed class RunFolder : IDisposable
     }
 
     /// <summary>Whether <paramref name="path"/> (full) lies strictly inside <paramref name="root"/> (full).</summary>
-    public static bool IsInside(string root, string path)
-    {
-        string r = Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar;
-        return path.StartsWith(r, StringComparison.Ordinal);
-    }
+    public static bool IsInside(string root, string path) => FilePaths.IsInside(root, path);
 
-    /// <summary>
-    /// Runs a write into the run folder and turns its failure into one <see cref="IOException"/> that
-    /// names <paramref name="path"/>: disk full and permission errors, and a file past the size limit,
-    /// which .NET reports as an ArgumentOutOfRangeException ("file length too large", EFBIG) without a path.
-    /// </summary>
-    public static T Writing<T>(string path, Func<T> write)
-    {
-        try { return write(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException && !e.Message.Contains(path, StringComparison.Ordinal))
-        {
-            throw new IOException($"{path}: cannot write ({e.Message.TrimEnd('.')}); what was committed before is kept", e);
-        }
-    }
+    /// <summary>Runs a write into the run folder; a failure becomes one <see cref="IOException"/> naming <paramref name="path"/> (<see cref="FilePaths.Writing{T}"/>).</summary>
+    public static T Writing<T>(string path, Func<T> write) => FilePaths.Writing(path, write);
 
     /// <summary><see cref="Writing{T}"/> for writes without a result.</summary>
-    public static void Writing(string path, Action write) => Writing(path, () => { write(); return 0; });
+    public static void Writing(string path, Action write) => FilePaths.Writing(path, write);
 
     public void Dispose()
     {

@@ -65,7 +65,7 @@ public sealed class RunResults
 
     /// <summary>
     /// Display label of a method in one experiment: its id, with its options only when the same id ran
-    /// with several option sets (so "gradcam" stays "gradcam" in the common case).
+    /// with several option sets (so a method that ran once is labelled by its id alone).
     /// </summary>
     public string MethodLabel(string model, string dataset, string method, string options)
     {

@@ -1,3 +1,4 @@
+using GuidedCam.Methods;
 using GuidedCam.Metrics;
 
 namespace GuidedCam.Harness.Results;
@@ -9,7 +10,7 @@ namespace GuidedCam.Harness.Results;
 /// </summary>
 public static class SummaryTable
 {
-    public const string DefaultReference = "gradcam";
+    public const string DefaultReference = MethodRegistry.Reference;
 
     public static IReadOnlyList<SummaryRow> Compute(
         IReadOnlyList<ResultRecord> records, Func<string, string, MetricInfo> metricInfo, IIntervalEstimator intervals, string referenceMethod = DefaultReference)
@@ -29,7 +30,7 @@ public static class SummaryTable
                 .GroupBy(r => (r.Method, r.MethodOptions))
                 .OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.MethodOptions, StringComparer.Ordinal)
                 .ToList();
-            // The reference is the plain gradcam if it ran, else its first option variant.
+            // The reference is the reference method without options if it ran, else its first option variant.
             var reference = byMethod.Where(g => g.Key.Method == referenceMethod).OrderBy(g => g.Key.MethodOptions.Length).FirstOrDefault();
             var referenceUnits = reference?.ToDictionary(r => (r.ItemId, r.Target), ToValue);
             foreach (var methodGroup in byMethod) work.Add(() =>

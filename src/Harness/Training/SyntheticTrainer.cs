@@ -74,7 +74,7 @@ public static class SyntheticTrainer
         }
         double finalVal = Accuracy(net, xVal, yVal, o.BatchSize);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-        Results.RunFolder.Writing(outPath, () => net.save(outPath));
+        FilePaths.Writing(outPath, () => net.save(outPath));
         xTrain.Dispose(); yTrain.Dispose(); xVal.Dispose(); yVal.Dispose();
         return new TrainResult(trainAcc, finalVal, sw.Elapsed);
     }

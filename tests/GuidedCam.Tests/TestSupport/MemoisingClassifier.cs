@@ -13,32 +13,24 @@ namespace GuidedCam.Tests.TestSupport;
 /// second target's scores are the same logits the network gives. Count the calls a method makes with a
 /// <see cref="CountingClassifier"/> around it: memoised calls count, the method made them.
 /// </summary>
-public sealed class MemoisingClassifier(IClassifier inner) : IClassifier
+public sealed class MemoisingClassifier(IClassifier inner) : ClassifierView(inner)
 {
     private readonly Dictionary<string, Tensor> _cache = new();
 
     /// <summary>Forward calls answered from the memo since this decorator was made.</summary>
     public int CacheHits { get; private set; }
 
-    public string Name => inner.Name;
-    public int NumClasses => inner.NumClasses;
-    public string LabelSpace => inner.LabelSpace;
-    public string DefaultTargetLayer => inner.DefaultTargetLayer;
-    public IReadOnlyList<string> LayerNames => inner.LayerNames;
-    public Device Device => inner.Device;
-    public IReadOnlyList<BiasLayer> BiasLayers() => inner.BiasLayers();
-
-    public Tensor Forward(Tensor input, IReadOnlyList<LayerTap>? taps = null)
+    public override Tensor Forward(Tensor input, IReadOnlyList<LayerTap>? taps = null)
     {
         if (taps is { Count: > 0 } || input.requires_grad || torch.is_grad_enabled())
-            return inner.Forward(input, taps);
+            return Inner.Forward(input, taps);
         string key = Key(input);
         if (_cache.TryGetValue(key, out var hit))
         {
             CacheHits++;
             return hit.clone();
         }
-        var logits = inner.Forward(input, taps);
+        var logits = Inner.Forward(input, taps);
         _cache[key] = logits.detach().clone().DetachFromDisposeScope();
         return logits;
     }
@@ -50,7 +42,8 @@ public sealed class MemoisingClassifier(IClassifier inner) : IClassifier
         return string.Join("x", input.shape) + ":" + Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes(values.AsSpan())));
     }
 
-    public void Dispose()
+    /// <summary>Frees the memo; the decorated model belongs to whoever made it.</summary>
+    public override void Dispose()
     {
         foreach (var t in _cache.Values) t.Dispose();
         _cache.Clear();

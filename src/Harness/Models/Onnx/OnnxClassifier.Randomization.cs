@@ -24,7 +24,7 @@ public sealed partial class OnnxClassifier : IRandomizableClassifier
     private readonly HashSet<string>? _owned;
     private OnnxNode[]? _parameterized;
 
-    private OnnxClassifier(OnnxClassifier trained, Dictionary<string, Tensor> constants, HashSet<string> owned, string name)
+    private OnnxClassifier(OnnxClassifier trained, Dictionary<string, Tensor> constants, HashSet<string> owned, string name) : base(trained, name)
     {
         _file = trained._file;
         _inputName = trained._inputName;
@@ -34,12 +34,6 @@ public sealed partial class OnnxClassifier : IRandomizableClassifier
         _context = trained._context;
         _constants = constants;
         _owned = owned;
-        Name = name;
-        NumClasses = trained.NumClasses;
-        LabelSpace = trained.LabelSpace;
-        DefaultTargetLayer = trained.DefaultTargetLayer;
-        LayerNames = trained.LayerNames;
-        Device = trained.Device;
         Opset = trained.Opset;
     }
 

@@ -19,7 +19,7 @@ namespace GuidedCam.Harness.Models.Onnx;
 /// sample by sample produces), and Reshape targets that hard-code the export batch follow the actual
 /// one. Intermediate tensors are freed as soon as no later node reads them, except tapped ones.
 /// </summary>
-public sealed partial class OnnxClassifier : IClassifier
+public sealed partial class OnnxClassifier : ClassifierBase, IClassifier
 {
     private readonly string _file;
     private readonly string _inputName;
@@ -114,12 +114,6 @@ public sealed partial class OnnxClassifier : IClassifier
     /// </summary>
     public static IReadOnlyList<string> KnownTargetLayers { get; } = ["squeezenet0_concat7"];
 
-    public string Name { get; }
-    public int NumClasses { get; }
-    public string LabelSpace { get; }
-    public string DefaultTargetLayer { get; }
-    public IReadOnlyList<string> LayerNames { get; }
-    public Device Device { get; }
     /// <summary>The model's default-domain opset.</summary>
     public long Opset { get; }
     /// <summary>

@@ -332,19 +332,26 @@ internal static class OnnxOperators
         return [input.permute(perm)];
     }
 
-    // ReduceMean (axes an attribute before opset 18, an input from 18): keepdims = 1 by default; no axes = all
-    // axes unless noop_with_empty_axes.
-    private static Tensor[] ReduceMean(OnnxNode n, Tensor?[] x, KernelContext _)
+    // ReduceMean (axes an attribute before opset 18, an input from 18).
+    private static Tensor[] ReduceMean(OnnxNode n, Tensor?[] x, KernelContext _) =>
+        Reduce(n, x, 18, (input, axes, keep) => input.mean(axes, keepdim: keep));
+
+    // ReduceSum (axes an attribute before opset 13, an input from 13).
+    private static Tensor[] ReduceSum(OnnxNode n, Tensor?[] x, KernelContext _) =>
+        Reduce(n, x, 13, (input, axes, keep) => input.sum(axes, keepdim: keep));
+
+    // The ONNX Reduce* rules: keepdims = 1 by default; no axes = all axes unless noop_with_empty_axes (then the input as is).
+    private static Tensor[] Reduce(OnnxNode n, Tensor?[] x, int axesInputFrom, Func<Tensor, long[], bool, Tensor> reduce)
     {
         var input = In(x, 0);
         bool keep = n.Int("keepdims", 1) != 0;
-        long[]? axes = Axes(n, x, 18);
+        long[]? axes = Axes(n, x, axesInputFrom);
         if (axes is null || axes.Length == 0)
         {
             if (n.Int("noop_with_empty_axes", 0) != 0) return [input.alias()];
             axes = Enumerable.Range(0, (int)input.dim()).Select(i => (long)i).ToArray();
         }
-        return [input.mean(axes, keepdim: keep)];
+        return [reduce(input, axes, keep)];
     }
 
     // Div (opset 14): integer inputs divide with truncation (shape arithmetic in exported graphs), floats exactly.
@@ -469,20 +476,6 @@ internal static class OnnxOperators
         }
         if (sizes.Sum() != input.shape[axis]) throw n.Error($"split sizes [{string.Join(",", sizes)}] do not add up to axis {axis} of size {input.shape[axis]}");
         return input.split(sizes, axis);
-    }
-
-    // ReduceSum (opset 13): axes are an optional int64 input; keepdims = 1 by default.
-    private static Tensor[] ReduceSum(OnnxNode n, Tensor?[] x, KernelContext _)
-    {
-        var input = In(x, 0);
-        bool keep = n.Int("keepdims", 1) != 0;
-        long[]? axes = Axes(n, x, 13);
-        if (axes is null || axes.Length == 0)
-        {
-            if (n.Int("noop_with_empty_axes", 0) != 0) return [input.alias()];
-            axes = Enumerable.Range(0, (int)input.dim()).Select(i => (long)i).ToArray();
-        }
-        return [input.sum(axes, keepdim: keep)];
     }
 
     private static long[] Longs(Tensor t) => t.cpu().to_type(ScalarType.Int64).reshape(-1).data<long>().ToArray();

@@ -1,3 +1,4 @@
+using GuidedCam.Core;
 using System.Runtime.InteropServices;
 using Onnx;
 using TorchSharp;
@@ -103,7 +104,7 @@ public static class OnnxTensors
         string path = Path.GetFullPath(Path.Combine(dir, location));
         string resolved = System.IO.File.Exists(path) && new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : path;
         string dirResolved = new DirectoryInfo(dir).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? dir;
-        if (!Results.RunFolder.IsInside(dir, path) || !(Results.RunFolder.IsInside(dir, resolved) || Results.RunFolder.IsInside(dirResolved, resolved)))
+        if (!FilePaths.IsInside(dir, path) || !(FilePaths.IsInside(dir, resolved) || FilePaths.IsInside(dirResolved, resolved)))
             throw new InvalidDataException($"{where}: tensor '{t.Name}' names external data '{location}' outside the model's folder {dir}; refused");
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{where}: external data file of tensor '{t.Name}' not found: {path}", path);
         using var fs = System.IO.File.OpenRead(path);

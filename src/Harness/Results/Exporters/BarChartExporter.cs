@@ -6,15 +6,12 @@ namespace GuidedCam.Harness.Results.Exporters;
 /// One bar chart per (model, dataset, metric): methods on the x-axis, the metric's mean as the bar,
 /// the 95% bootstrap interval as a whisker (asymmetric, so drawn as lines rather than ± error bars).
 /// </summary>
-public sealed class BarChartExporter : IExporter
+public sealed class BarChartExporter : FigureExporter
 {
-    public string Name => "bar charts";
+    public override string Name => "bar charts";
 
-    public IReadOnlyList<string> Export(RunResults results, string reportDir)
+    protected override IEnumerable<string> Draw(RunResults results, string dir)
     {
-        string dir = Path.Combine(reportDir, "figures");
-        Directory.CreateDirectory(dir);
-        var files = new List<string>();
         foreach (var t in ResultTable.Build(results))
         {
             var rows = results.Summary.Where(r => r.Model == t.Model && r.Dataset == t.Dataset).ToList();
@@ -53,10 +50,9 @@ public sealed class BarChartExporter : IExporter
                 plt.Title($"{info.DisplayName} {info.Arrow} — {t.Model} on {t.Dataset} (mean, 95% CI)");
                 string path = Path.Combine(dir, FigureStyle.FileName("bars", t.Model, t.Dataset, results.MetricFileTag(t.Model, t.Dataset, metric.Metric, metric.MetricOptions)));
                 plt.SavePng(path, FigureStyle.Width, FigureStyle.Height);
-                files.Add(path);
+                yield return path;
             }
         }
-        return files;
     }
 
     private static void AddWhisker(Plot plt, double x, double low, double high)

@@ -1,67 +1,80 @@
+using GuidedCam.Metrics;
 using ScottPlot;
 
 namespace GuidedCam.Harness.Results.Exporters;
 
 /// <summary>
-/// Mean deletion / insertion curves (RISE, Petsiuk et al. 2018, Fig. 3): for each metric that stores
-/// curves, one figure per (model, dataset) with one line per method, x = fraction of pixels changed
-/// (point t of n at t/n), y = mean p_c over the units at that point. A metric that places its points
-/// elsewhere (ROAD: one point per percentile) says so through <see cref="GuidedCam.Metrics.ICurveAxis"/>.
+/// Mean curves: for each metric that stores curves, one figure per (model, dataset, metric options) with
+/// one line per method, y = mean over the units at each point. The metric says through
+/// <see cref="ICurveAxis"/> where its points lie and what the axes mean: deletion/insertion (RISE,
+/// Petsiuk et al. 2018, Fig. 3) at t/n of the pixels, ROAD at its percentiles, model randomisation
+/// (Adebayo et al. 2018, Fig. 2) at the number of layers randomised, starting from the trained model at 1.
+/// A metric that stores curves without declaring an axis is drawn on equal steps over [0, 1].
 /// </summary>
-public sealed class CurveExporter : IExporter
+public sealed class CurveExporter : FigureExporter
 {
-    public string Name => "mean curves";
+    /// <summary>Curves with at most this many points show a marker at each (each is a measured point, not a step of a long sweep).</summary>
+    private const int MarkedPoints = 30;
 
-    public IReadOnlyList<string> Export(RunResults results, string reportDir)
+    public override string Name => "mean curves";
+
+    protected override IEnumerable<string> Draw(RunResults results, string dir)
     {
-        string dir = Path.Combine(reportDir, "figures");
-        Directory.CreateDirectory(dir);
-        var files = new List<string>();
-        // Randomisation curves are similarity against depth, not p_c against pixels: RandomisationCurveExporter draws them.
-        var groups = results.Records.Where(r => r.Curve is { Length: >= 2 } && r.Metric != GuidedCam.Metrics.ModelRandomisationMetric.MetricId)
+        var groups = results.Records.Where(r => r.Curve is { Length: >= 1 })
             .GroupBy(r => (r.Model, r.Dataset, r.Metric, r.MetricOptions))
             .OrderBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Dataset, StringComparer.Ordinal).ThenBy(g => g.Key.Metric, StringComparer.Ordinal);
         foreach (var g in groups)
         {
             var (model, dataset, metric, options) = g.Key;
             var info = results.Metric(metric, options);
+            ICurveAxis axis = info.CurveAxis ?? EqualSteps.Instance;
+            var origin = axis.CurveOrigin;
+            // A line needs two points: a stored one-point curve is drawn only after a declared origin.
+            if (g.Max(r => r.Curve!.Length) + (origin is null ? 0 : 1) < 2) continue;
             var plt = FigureStyle.NewPlot();
             var methods = g.GroupBy(r => (r.Method, r.MethodOptions))
                 .OrderBy(m => m.Key.Method == results.ReferenceMethod ? 0 : 1).ThenBy(m => m.Key.Method, StringComparer.Ordinal).ThenBy(m => m.Key.MethodOptions, StringComparer.Ordinal).ToList();
+            double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity;
             for (int i = 0; i < methods.Count; i++)
             {
                 var curves = methods[i].Select(r => r.Curve!).ToList();
                 double[] mean = MeanCurve(curves);
-                double[] xs = info.CurveAxis is { } axis && axis.CurvePositions.Count == mean.Length
-                    ? axis.CurvePositions.ToArray()
-                    : Enumerable.Range(0, mean.Length).Select(t => (double)t / (mean.Length - 1)).ToArray();
-                var line = plt.Add.ScatterLine(xs, mean);
+                var xs = new List<double>(mean.Length + 1);
+                var ys = new List<double>(mean.Length + 1);
+                if (origin is { } o) { xs.Add(o.X); ys.Add(o.Y); }
+                for (int t = 0; t < mean.Length; t++) { xs.Add(axis.CurvePosition(t, mean.Length)); ys.Add(mean[t]); }
+                xMin = Math.Min(xMin, xs.Min());
+                xMax = Math.Max(xMax, xs.Max());
+                var line = plt.Add.ScatterLine(xs.ToArray(), ys.ToArray());
                 line.LineWidth = 2.5f;
+                if (mean.Length <= MarkedPoints) line.MarkerSize = 6;
                 line.Color = FigureStyle.MethodColor(i);
                 line.LegendText = $"{results.MethodLabel(model, dataset, methods[i].Key.Method, methods[i].Key.MethodOptions)} (n = {curves.Count})";
             }
-            // Insertion curves rise to the top right and deletion curves fall to the bottom right: put the legend where they are not.
-            plt.ShowLegend(metric.Contains("insertion", StringComparison.Ordinal) ? Alignment.LowerRight : Alignment.UpperRight);
+            plt.ShowLegend(axis.LegendCorner switch
+            {
+                CurveLegendCorner.LowerRight => Alignment.LowerRight,
+                CurveLegendCorner.LowerLeft => Alignment.LowerLeft,
+                CurveLegendCorner.UpperLeft => Alignment.UpperLeft,
+                _ => Alignment.UpperRight,
+            });
             plt.Axes.Margins(bottom: 0.02, top: 0.1);
-            if (info.CurveAxis is { } custom)
-            {
-                plt.Axes.SetLimitsX(custom.CurvePositions.Min(), custom.CurvePositions.Max());
-                plt.XLabel(custom.CurveXLabel);
-                plt.YLabel(custom.CurveYLabel);
-            }
-            else
-            {
-                plt.Axes.SetLimitsX(0, 1);
-                string verb = metric.Contains("insertion", StringComparison.Ordinal) ? "inserted" : metric.Contains("deletion", StringComparison.Ordinal) ? "deleted" : "changed";
-                plt.XLabel($"Fraction of pixels {verb} (most salient first)");
-                plt.YLabel("p_c: softmax probability of the explained class");
-            }
+            if (xMax > xMin) plt.Axes.SetLimitsX(xMin, xMax);
+            plt.XLabel(axis.CurveXLabel);
+            plt.YLabel(axis.CurveYLabel);
             plt.Title($"{info.DisplayName} {info.Arrow} — mean curve, {model} on {dataset}");
-            string path = Path.Combine(dir, FigureStyle.FileName("curve", model, dataset, results.MetricFileTag(model, dataset, metric, options)));
+            string path = Path.Combine(dir, FigureStyle.FileName(axis.CurveFigureName, model, dataset, results.MetricFileTag(model, dataset, metric, options)));
             plt.SavePng(path, FigureStyle.Width, FigureStyle.Height);
-            files.Add(path);
+            yield return path;
         }
-        return files;
+    }
+
+    /// <summary>The axis of a metric that stores curves but declares none: RISE's equal steps over [0, 1] of p_c.</summary>
+    private sealed class EqualSteps : ICurveAxis
+    {
+        public static readonly EqualSteps Instance = new();
+        public string CurveXLabel => CausalCurve.PixelAxisLabel("changed");
+        public string CurveYLabel => CausalCurve.ProbabilityAxisLabel;
     }
 
     /// <summary>

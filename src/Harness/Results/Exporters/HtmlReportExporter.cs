@@ -8,14 +8,12 @@ namespace GuidedCam.Harness.Results.Exporters;
 /// results.md), every figure embedded as a data: URI (so the page can be mailed or attached to an
 /// issue alone), links to the CSV and Markdown files beside it, the config and the skipped items.
 /// </summary>
-public sealed class HtmlReportExporter(IReadOnlyList<string> artifacts) : IExporter
+public sealed class HtmlReportExporter(IReadOnlyList<string> artifacts) : ReportFileExporter(FileName)
 {
     public const string FileName = "report.html";
-    public string Name => FileName;
 
-    public IReadOnlyList<string> Export(RunResults results, string reportDir)
+    protected override void Write(RunResults results, string path)
     {
-        Directory.CreateDirectory(reportDir);
         var h = new StringBuilder();
         h.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>GuidedCam report</title>");
         h.AppendLine("<style>body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}" +
@@ -31,7 +29,7 @@ public sealed class HtmlReportExporter(IReadOnlyList<string> artifacts) : IExpor
         if (results.Metadata.TryGetValue("partial", out string? partial))
             h.AppendLine($"<br><b>Partial merge:</b> {E(partial)}. The tables cover only what was done.");
         h.AppendLine("</p>");
-        var links = artifacts.Where(a => !a.EndsWith(".png", StringComparison.OrdinalIgnoreCase)).Select(a => Path.GetRelativePath(reportDir, a)).ToList();
+        var links = artifacts.Where(a => !a.EndsWith(".png", StringComparison.OrdinalIgnoreCase)).Select(a => Path.GetRelativePath(Path.GetDirectoryName(path)!, a)).ToList();
         if (links.Count > 0)
             h.AppendLine("<p>Files: " + string.Join(" · ", links.Select(l => $"<a href=\"{E(l.Replace('\\', '/'))}\">{E(l)}</a>")) + "</p>");
 
@@ -69,9 +67,7 @@ public sealed class HtmlReportExporter(IReadOnlyList<string> artifacts) : IExpor
         }
         h.AppendLine($"<h2>Config</h2><pre>{E(set.ConfigYaml)}</pre>");
         h.AppendLine("</body></html>");
-        string path = Path.Combine(reportDir, FileName);
         File.WriteAllText(path, h.ToString());
-        return new[] { path };
     }
 
     /// <summary>Figure files are named kind_model_dataset_…; match on the safe model and dataset parts.</summary>

@@ -4,15 +4,12 @@ using CsvHelper;
 namespace GuidedCam.Harness.Results.Exporters;
 
 /// <summary>items.csv: one row per journal record (the per-unit values behind every table cell).</summary>
-public sealed class ItemsCsvExporter : IExporter
+public sealed class ItemsCsvExporter() : ReportFileExporter(FileName)
 {
     public const string FileName = "items.csv";
-    public string Name => FileName;
 
-    public IReadOnlyList<string> Export(RunResults results, string reportDir)
+    protected override void Write(RunResults results, string path)
     {
-        Directory.CreateDirectory(reportDir);
-        string path = Path.Combine(reportDir, FileName);
         using (var w = CsvWriter.ToFile(path))
         {
             w.WriteRecord(new[] { "model", "dataset", "item", "target", "dataset_class", "method", "method_options", "metric", "metric_options", "value", "flagged" });
@@ -25,6 +22,5 @@ public sealed class ItemsCsvExporter : IExporter
                     CsvNumbers.Format(r.Value), r.Flagged ? "true" : "false",
                 });
         }
-        return new[] { path };
     }
 }

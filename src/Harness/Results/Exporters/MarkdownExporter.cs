@@ -7,14 +7,12 @@ namespace GuidedCam.Harness.Results.Exporters;
 /// best mean of each column in bold and ↑/↓ after each metric for its direction; then the paired
 /// differences with the reference method and the skipped items.
 /// </summary>
-public sealed class MarkdownExporter : IExporter
+public sealed class MarkdownExporter() : ReportFileExporter(FileName)
 {
     public const string FileName = "results.md";
-    public string Name => FileName;
 
-    public IReadOnlyList<string> Export(RunResults results, string reportDir)
+    protected override void Write(RunResults results, string path)
     {
-        Directory.CreateDirectory(reportDir);
         var md = new StringBuilder();
         md.AppendLine("# GuidedCam results").AppendLine();
         md.AppendLine($"Config hash `{Short(results.ResultSet.ConfigHash)}`, protocol `{Short(results.ResultSet.ProtocolFingerprint)}`, " +
@@ -62,9 +60,7 @@ public sealed class MarkdownExporter : IExporter
             foreach (var s in results.Skipped) md.AppendLine($"| {Escape(s.Model)} | {Escape(s.Dataset)} | {Escape(s.ItemId)} | {Escape(s.Reason)} |");
             md.AppendLine();
         }
-        string path = Path.Combine(reportDir, FileName);
         File.WriteAllText(path, md.ToString());
-        return new[] { path };
     }
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;

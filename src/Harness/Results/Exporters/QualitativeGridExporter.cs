@@ -9,10 +9,10 @@ namespace GuidedCam.Harness.Results.Exporters;
 /// map blended over it, from the maps the runner saved (<see cref="RunLayout"/>). One grid per
 /// (model, dataset) that has saved maps; the first <see cref="MaxItems"/> items in id order.
 /// </summary>
-public sealed class QualitativeGridExporter(int maxItems = 6) : IExporter
+public sealed class QualitativeGridExporter(int maxItems = 6) : FigureExporter
 {
     public int MaxItems { get; } = maxItems;
-    public string Name => "qualitative grid";
+    public override string Name => "qualitative grid";
 
     private const int CellPixels = 200;
     private const double Gap = 0.06;
@@ -20,11 +20,8 @@ public sealed class QualitativeGridExporter(int maxItems = 6) : IExporter
     private const double RightMargin = 0.04;
     private const double HeaderHeight = 0.3;
 
-    public IReadOnlyList<string> Export(RunResults results, string reportDir)
+    protected override IEnumerable<string> Draw(RunResults results, string dir)
     {
-        string dir = Path.Combine(reportDir, "figures");
-        Directory.CreateDirectory(dir);
-        var files = new List<string>();
         var experiments = results.Experiments;
         foreach (var (model, dataset) in experiments)
         {
@@ -39,9 +36,8 @@ public sealed class QualitativeGridExporter(int maxItems = 6) : IExporter
             if (methods.Count == 0) continue;
             string path = Path.Combine(dir, FigureStyle.FileName("grid", model, dataset));
             Render(items, methods, $"{model} on {dataset}: saliency maps (jet, blended 50% over the input)", path);
-            files.Add(path);
+            yield return path;
         }
-        return files;
     }
 
     /// <summary>Map file stems present for these items, reference method first, then in method order of the results.</summary>

@@ -17,7 +17,6 @@ public static class ReportBuilder
         new MarkdownExporter(),
         new BarChartExporter(),
         new CurveExporter(),
-        new RandomisationCurveExporter(),
         new QualitativeGridExporter(),
     };
 
@@ -26,18 +25,27 @@ public static class ReportBuilder
     /// from the same journal) into <paramref name="reportDir"/> (default: the run folder itself); metric ids are looked up in <paramref name="metrics"/> (the built-in
     /// metrics when null). Returns every file written (report.html last).
     /// </summary>
-    public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null, RunView? view = null, string? reportDir = null, MetricCatalog? metrics = null)
+    public static IReadOnlyList<string> Build(string runDir, IIntervalEstimator? intervals = null, RunView? view = null, string? reportDir = null, MetricCatalog? metrics = null) =>
+        Build(runDir, out _, intervals, view, reportDir, metrics);
+
+    /// <summary>
+    /// <see cref="Build(string, IIntervalEstimator?, RunView?, string?, MetricCatalog?)"/>, handing back the
+    /// results the report was built from, so a caller that shows them too (the console summary) does not
+    /// load the journal and compute the bootstrap intervals a second time.
+    /// </summary>
+    public static IReadOnlyList<string> Build(string runDir, out RunResults results, IIntervalEstimator? intervals = null, RunView? view = null, string? reportDir = null, MetricCatalog? metrics = null)
     {
         // Reads the journal as a WAL reader (a run may be writing it) and writes only report files, into
         // the run folder or its views/<name>/; the report lock keeps two reports of one folder from interleaving.
         using var folder = RunFolder.LockForReport(runDir);
-        var results = RunResults.Load(runDir, intervals, view: view, metrics: metrics);
+        var loaded = RunResults.Load(runDir, intervals, view: view, metrics: metrics);
+        results = loaded;
         reportDir ??= results.RunDir;
         var files = new List<string>();
         foreach (var exporter in DefaultExporters())
-            files.AddRange(RunFolder.Writing(Path.Combine(reportDir, exporter.Name), () => exporter.Export(results, reportDir)));
+            files.AddRange(RunFolder.Writing(Path.Combine(reportDir, exporter.Name), () => exporter.Export(loaded, reportDir)));
         var html = new HtmlReportExporter(files.ToList());
-        files.AddRange(RunFolder.Writing(Path.Combine(reportDir, html.Name), () => html.Export(results, reportDir)));
+        files.AddRange(RunFolder.Writing(Path.Combine(reportDir, html.Name), () => html.Export(loaded, reportDir)));
         // Figures of an earlier report can belong to methods or metrics outside this view; only
         // files an earlier report listed in its manifest are removed, never anything else in the folder.
         RunFolder.RemoveStaleReportFiles(reportDir, files);

@@ -9,15 +9,12 @@ namespace GuidedCam.Harness.Results.Exporters;
 /// the 95% bootstrap interval, the flagged count, the score direction, and the paired difference
 /// with gradcam and its interval (empty for gradcam itself). Options columns keep protocols apart.
 /// </summary>
-public sealed class SummaryCsvExporter : IExporter
+public sealed class SummaryCsvExporter() : ReportFileExporter(FileName)
 {
     public const string FileName = "summary.csv";
-    public string Name => FileName;
 
-    public IReadOnlyList<string> Export(RunResults results, string reportDir)
+    protected override void Write(RunResults results, string path)
     {
-        Directory.CreateDirectory(reportDir);
-        string path = Path.Combine(reportDir, FileName);
         using (var w = CsvWriter.ToFile(path))
         {
             w.WriteRecord(new[]
@@ -36,6 +33,5 @@ public sealed class SummaryCsvExporter : IExporter
                     CsvNumbers.Format(r.DiffVsReference), CsvNumbers.Format(r.DiffCiLow), CsvNumbers.Format(r.DiffCiHigh),
                 });
         }
-        return new[] { path };
     }
 }
