@@ -19,6 +19,12 @@ public sealed class CurveExporter : FigureExporter
     /// <summary>Characters of a title that fit the figure's width at <see cref="FigureStyle"/>'s size.</summary>
     private const int MaxTitleLength = 76;
 
+    /// <summary>Lines a legend inside the axes may name; with more it stands beside the axes.</summary>
+    private const int LegendInsideAtMost = 6;
+
+    /// <summary>Pixels added to the figure's width for a legend beside the axes (the longest quickstart label fits).</summary>
+    private const int LegendWidth = 300;
+
     public override string Name => "mean curves";
 
     protected override IEnumerable<string> Draw(RunResults results, string dir)
@@ -54,7 +60,11 @@ public sealed class CurveExporter : FigureExporter
                 line.Color = FigureStyle.MethodColor(i);
                 line.LegendText = $"{results.MethodLabel(model, dataset, methods[i].Key.Method, methods[i].Key.MethodOptions)} (n = {curves.Count})";
             }
-            plt.ShowLegend(axis.LegendCorner switch
+            // Many lines: a legend inside the axes hides the curves it names (the sanity config's 14 methods
+            // covered the first depths of the randomisation curves), so it goes beside them and the figure widens.
+            bool legendBeside = methods.Count > LegendInsideAtMost;
+            if (legendBeside) plt.ShowLegend(Edge.Right);
+            else plt.ShowLegend(axis.LegendCorner switch
             {
                 CurveLegendCorner.LowerRight => Alignment.LowerRight,
                 CurveLegendCorner.LowerLeft => Alignment.LowerLeft,
@@ -65,11 +75,14 @@ public sealed class CurveExporter : FigureExporter
             if (xMax > xMin) plt.Axes.SetLimitsX(xMin, xMax);
             plt.XLabel(axis.CurveXLabel);
             plt.YLabel(axis.CurveYLabel);
-            // A long title runs off the figure; the legend's n already says the lines are means, so those words go first.
+            // A long title runs off the figure; the legend's n already says the lines are means, so those words
+            // go first, and what is still too long puts the model and dataset on a second line.
             string title = $"{info.DisplayName} {info.Arrow} — mean curve, {model} on {dataset}";
-            plt.Title(title.Length <= MaxTitleLength ? title : $"{info.DisplayName} {info.Arrow} — {model} on {dataset}");
+            if (title.Length > MaxTitleLength) title = $"{info.DisplayName} {info.Arrow} — {model} on {dataset}";
+            if (title.Length > MaxTitleLength) title = $"{info.DisplayName} {info.Arrow}\n{model} on {dataset}";
+            plt.Title(title);
             string path = Path.Combine(dir, FigureStyle.FileName(axis.CurveFigureName, model, dataset, results.MetricFileTag(model, dataset, metric, options)));
-            plt.SavePng(path, FigureStyle.Width, FigureStyle.Height);
+            plt.SavePng(path, FigureStyle.Width + (legendBeside ? LegendWidth : 0), FigureStyle.Height);
             yield return path;
         }
     }
