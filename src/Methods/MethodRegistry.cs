@@ -30,11 +30,4 @@ public static class MethodRegistry
 
     /// <summary>The method the paper proposes (Fahim et al. 2022): `explain` shows it next to the reference by default and `bench` prints its cost relative to the reference.</summary>
     public const string Proposed = "guidedcam";
-
-    public static IReadOnlyList<string> Ids => BuiltIn.Ids;
-
-    public static bool Exists(string id) => BuiltIn.Exists(id);
-
-    /// <summary>Creates a built-in method; unknown ids and options are errors that list what is allowed.</summary>
-    public static ISaliencyMethod Create(string id, IReadOnlyDictionary<string, string>? options = null) => BuiltIn.Create(id, options);
 }

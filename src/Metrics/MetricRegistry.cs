@@ -19,11 +19,4 @@ public static class MetricRegistry
         .With("sparsity", o => new SparsityMetric(o))
         .With("road", o => new RoadMetric(o))
         .With("model-randomisation", o => new ModelRandomisationMetric(o));
-
-    public static IReadOnlyList<string> Ids => BuiltIn.Ids;
-
-    public static bool Exists(string id) => BuiltIn.Exists(id);
-
-    /// <summary>Creates a built-in metric; unknown ids and options are errors that list what is allowed.</summary>
-    public static IMetric Create(string id, IReadOnlyDictionary<string, string>? options = null) => BuiltIn.Create(id, options);
 }

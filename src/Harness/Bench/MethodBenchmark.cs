@@ -84,7 +84,7 @@ public sealed class MethodBenchmark
         foreach (int b in batchSizes)
             if (b < 1 || b > images) throw new ArgumentException($"batch size {b} must be between 1 and the {images} images benchmarked");
         if (Warmup < 0 || Repeats < 1) throw new ArgumentException($"Warmup ≥ 0 and Repeats ≥ 1 are required (got {Warmup}, {Repeats})");
-        var created = methodIds.Select(id => MethodRegistry.Create(id, MethodOptions.GetValueOrDefault(id))).ToArray();
+        var created = methodIds.Select(id => MethodRegistry.BuiltIn.Create(id, MethodOptions.GetValueOrDefault(id))).ToArray();
         var methods = created.Select(m => new Entry(m.Id, r => { var res = m.Explain(r); return (res.ForwardPasses, res.BackwardPasses); })).ToList();
         var gradient = created.Where(m => m is CamMethod { UsesGradients: true }).ToArray();
         if (Together && gradient.Length > 1)

@@ -22,7 +22,7 @@ public static class BenchCommand
     {
         var model = new Option<string>("--model") { Description = "builtin, a TorchVision arch, or an .onnx file", DefaultValueFactory = _ => "builtin" };
         var weights = new Option<string?>("--weights") { Description = "weights file for a TorchVision arch" };
-        var methods = new Option<string>("--methods") { Description = "comma-separated method ids", DefaultValueFactory = _ => string.Join(",", MethodRegistry.Ids) };
+        var methods = new Option<string>("--methods") { Description = "comma-separated method ids", DefaultValueFactory = _ => string.Join(",", MethodRegistry.BuiltIn.Ids) };
         var batches = new Option<string?>("--batch-sizes") { Description = "comma-separated batch sizes (default 1,16; with --forward --config, the batch sizes the config's run uses; with --run, those the run used)" };
         var images = new Option<int>("--images") { Description = "images per timed pass", DefaultValueFactory = _ => 16 };
         var repeats = new Option<int>("--repeats") { Description = "timed passes per method and batch size", DefaultValueFactory = _ => 3 };
@@ -48,7 +48,7 @@ public static class BenchCommand
     {
         TorchRuntime.Initialize(threads);
         var ids = methodList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var id in ids) MethodRegistry.Create(id);
+        foreach (var id in ids) MethodRegistry.BuiltIn.Create(id);
         var sizes = ParseBatchSizes(batchList);
         if (images < sizes.Max()) throw new ArgumentException($"--images ({images}) must be at least the largest batch size ({sizes.Max()})");
         using var m = ModelEntry.Open(ModelEntry.FromCommandLine(modelArg, weights, layer, reshape), torch.CPU);
@@ -139,9 +139,9 @@ public static class BenchCommand
     {
         var sizes = new SortedSet<int> { cfg.BatchSize };
         foreach (var e in cfg.Methods)
-            if (MethodRegistry.Create(e.Id, e.Options).Options.TryGetValue("batch-size", out var b)) sizes.Add(int.Parse(b, System.Globalization.CultureInfo.InvariantCulture));
+            if (MethodRegistry.BuiltIn.Create(e.Id, e.Options).Options.TryGetValue("batch-size", out var b)) sizes.Add(int.Parse(b, System.Globalization.CultureInfo.InvariantCulture));
         foreach (var e in cfg.Metrics)
-            if (GuidedCam.Metrics.MetricRegistry.Create(e.Id, e.Options).Options.TryGetValue("batch-size", out var b)) sizes.Add(int.Parse(b, System.Globalization.CultureInfo.InvariantCulture));
+            if (GuidedCam.Metrics.MetricRegistry.BuiltIn.Create(e.Id, e.Options).Options.TryGetValue("batch-size", out var b)) sizes.Add(int.Parse(b, System.Globalization.CultureInfo.InvariantCulture));
         return sizes.ToArray();
     }
 

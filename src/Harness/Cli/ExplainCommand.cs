@@ -43,7 +43,7 @@ public static class ExplainCommand
     {
         TorchRuntime.Initialize();
         var methodIds = methodList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var methods = methodIds.Select(id => MethodRegistry.Create(id)).ToArray();
+        var methods = methodIds.Select(id => MethodRegistry.BuiltIn.Create(id)).ToArray();
         using var m = ModelEntry.Open(ModelEntry.FromCommandLine(modelArg, weights, layer, reshape), torch.CPU);
         string useLayer = layer ?? m.Classifier.DefaultTargetLayer;
         m.Classifier.RequireLayer(useLayer);

@@ -158,7 +158,7 @@ public static class ScoreCommand
         var result = new List<IMetric>();
         foreach (var e in entries)
         {
-            try { result.Add(MetricRegistry.Create(e.Id, e.Options)); }
+            try { result.Add(MetricRegistry.BuiltIn.Create(e.Id, e.Options)); }
             catch (ArgumentException ex) { errors.Add(yaml ? $"{spec}:{e.Line}: metrics: {ex.Message}" : $"--metrics: {ex.Message}"); }
         }
         if (errors.Count > 0) throw new ConfigException(errors);

@@ -39,8 +39,8 @@ public static class ConfigLoader
     /// `seed:` of a config seeds everything and the resolved config records it with the metric.
     /// </summary>
     public static IReadOnlyList<ComponentEntry> WithRunSeed(IReadOnlyList<ComponentEntry> metrics, int seed) =>
-        metrics.Select(e => e.Options.ContainsKey(SeedOption) || !MetricRegistry.Exists(e.Id)
-                || !MetricRegistry.Create(e.Id).DeclaredOptions.Any(o => o.Name == SeedOption)
+        metrics.Select(e => e.Options.ContainsKey(SeedOption) || !MetricRegistry.BuiltIn.Exists(e.Id)
+                || !MetricRegistry.BuiltIn.Create(e.Id).DeclaredOptions.Any(o => o.Name == SeedOption)
             ? e
             : e with { Options = new SortedDictionary<string, string>(e.Options.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal) { [SeedOption] = seed.ToString(CultureInfo.InvariantCulture) } })
         .ToList();

@@ -61,7 +61,7 @@ public class SyntheticMethodsAcceptanceTests(SyntheticMethodsRun fixture, ITestO
         var x = torch.tensor(items.SelectMany(i => i.Input).ToArray(), new long[] { items.Length, 3, 64, 64 });
         long[] targetsA = { 0, 0, 0, 0 }, targetsB = { 3, 3, 3, 3 };
         SaliencyResult Explain(string id, long[] targets) =>
-            MethodRegistry.Create(id).Explain(new SaliencyRequest { Model = model, Input = x, Targets = targets });
+            MethodRegistry.BuiltIn.Create(id).Explain(new SaliencyRequest { Model = model, Input = x, Targets = targets });
 
         // Eigen-CAM is the first principal component of the activations (Muhammad & Yeasin 2020): the
         // target class never enters, so the maps for classes 0 and 3 are identical bit for bit.

@@ -52,10 +52,10 @@ public class ComponentIdOwnershipTests
     {
         var owners = new List<(string, string)>();
         foreach (string id in MethodRegistry.BuiltIn.Ids)
-            owners.Add((id, MethodRegistry.Create(id).GetType().Name + ".cs"));
+            owners.Add((id, MethodRegistry.BuiltIn.Create(id).GetType().Name + ".cs"));
         foreach (string id in MetricRegistry.BuiltIn.Ids)
         {
-            var metric = MetricRegistry.Create(id);
+            var metric = MetricRegistry.BuiltIn.Create(id);
             owners.Add((id, metric.GetType().Name + ".cs"));
             (metric as IDisposable)?.Dispose();
         }

@@ -64,8 +64,8 @@ public sealed class GoldenResNet18Tests(ResNet18GoldenFixture fx, ITestOutputHel
         using var scope = torch.NewDisposeScope();
         var input = fx.Case.Input(2);
         long[] targets = { 238, 22 };
-        var eigen = MethodRegistry.Create("eigencam").Explain(new SaliencyRequest { Model = fx.Model, Input = input, Targets = targets });
-        var grad = MethodRegistry.Create("gradcam").Explain(new SaliencyRequest { Model = fx.Model, Input = input, Targets = targets });
+        var eigen = MethodRegistry.BuiltIn.Create("eigencam").Explain(new SaliencyRequest { Model = fx.Model, Input = input, Targets = targets });
+        var grad = MethodRegistry.BuiltIn.Create("gradcam").Explain(new SaliencyRequest { Model = fx.Model, Input = input, Targets = targets });
         double eigenDiff = (eigen.Maps[0] - eigen.Maps[1]).abs().max().item<float>();
         double gradDiff = (grad.Maps[0] - grad.Maps[1]).abs().max().item<float>();
         double goldenGradDiff = fx.Case.File(238, "gradcam.npy")!.Data.Zip(fx.Case.File(22, "gradcam.npy")!.Data, (p, q) => Math.Abs(p - q)).Max();
@@ -89,7 +89,7 @@ public sealed class GoldenResNet18Tests(ResNet18GoldenFixture fx, ITestOutputHel
         // unless a channel's total activation is tiny (measured below, not assumed).
         using var scope = torch.NewDisposeScope();
         var input = fx.Case.Input();
-        SaliencyResult Run(string id) => MethodRegistry.Create(id).Explain(new SaliencyRequest { Model = fx.Model, Input = input, Targets = new[] { target } });
+        SaliencyResult Run(string id) => MethodRegistry.BuiltIn.Create(id).Explain(new SaliencyRequest { Model = fx.Model, Input = input, Targets = new[] { target } });
         var cap = LayerCapture.Capture(fx.Model, input, new[] { target }, "layer4", withGradients: true);
         var g = cap.Gradients!;
         double spatialSpread = (g.amax(new long[] { 2, 3 }) - g.amin(new long[] { 2, 3 })).abs().max().item<float>() / g.abs().max().item<float>();

@@ -39,7 +39,7 @@ public sealed class KnownAnswerTests
         TestSetup.Torch();
         using var model = new TinyLinearClassifier(W);
         var x = input ?? Input(A);
-        return MethodRegistry.Create(id, options).Explain(new SaliencyRequest
+        return MethodRegistry.BuiltIn.Create(id, options).Explain(new SaliencyRequest
         {
             Model = model, Input = x, Targets = Enumerable.Repeat(target, (int)x.shape[0]).ToArray(), Seed = seed,
         });
@@ -152,7 +152,7 @@ public sealed class KnownAnswerTests
     {
         using var scope = torch.NewDisposeScope();
         TestSetup.Torch();
-        var r = MethodRegistry.Create("center").Explain(new SaliencyRequest
+        var r = MethodRegistry.BuiltIn.Create("center").Explain(new SaliencyRequest
         {
             Model = new TinyLinearClassifier(W), Input = torch.zeros(2, 3, 4, 4), Targets = new long[] { 0, 1 },
         });
@@ -164,7 +164,7 @@ public sealed class KnownAnswerTests
         Assert.Equal(1.0, m[5], 1e-6);
         Assert.Equal(1.0 / (1.0 + Math.E), m[1], 1e-6);
         Assert.Equal(0, r.ForwardPasses);
-        Assert.True(MethodRegistry.Create("center").IsBaseline);
+        Assert.True(MethodRegistry.BuiltIn.Create("center").IsBaseline);
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public sealed class KnownAnswerTests
         // Weights in [-1, 1]: |raw| ≤ Σ_k |A_k| pixel-wise, at most 5 here (pixel (0,0): 1 + 4).
         Assert.True(alone.LowRes!.abs().max().item<float>() <= 5f);
         Assert.Equal(0, alone.BackwardPasses);
-        Assert.True(MethodRegistry.Create("random").IsBaseline);
+        Assert.True(MethodRegistry.BuiltIn.Create("random").IsBaseline);
     }
 
     [Fact]
@@ -196,14 +196,14 @@ public sealed class KnownAnswerTests
         // docs/spec/methods.md: ten methods and the sanity baselines random, center, hirescam, gradcam-elementwise.
         string[] ten = { "gradcam", "gradcampp", "xgradcam", "scorecam", "ablationcam", "eigencam", "eigengradcam", "layercam", "fullgrad", "guidedcam" };
         string[] baselines = { "random", "center", "hirescam", "gradcam-elementwise" };
-        Assert.Equal(ten.Concat(baselines).OrderBy(s => s), MethodRegistry.Ids.OrderBy(s => s));
-        foreach (var id in ten) Assert.False(MethodRegistry.Create(id).IsBaseline, id);
-        foreach (var id in baselines) Assert.True(MethodRegistry.Create(id).IsBaseline, id);
-        Assert.Equal("32", MethodRegistry.Create("scorecam").Options["batch-size"]);
-        Assert.Equal("32", MethodRegistry.Create("ablationcam").Options["batch-size"]);
-        var e = Assert.Throws<ArgumentException>(() => MethodRegistry.Create("scorecam", new Dictionary<string, string> { ["batchsize"] = "8" }));
+        Assert.Equal(ten.Concat(baselines).OrderBy(s => s), MethodRegistry.BuiltIn.Ids.OrderBy(s => s));
+        foreach (var id in ten) Assert.False(MethodRegistry.BuiltIn.Create(id).IsBaseline, id);
+        foreach (var id in baselines) Assert.True(MethodRegistry.BuiltIn.Create(id).IsBaseline, id);
+        Assert.Equal("32", MethodRegistry.BuiltIn.Create("scorecam").Options["batch-size"]);
+        Assert.Equal("32", MethodRegistry.BuiltIn.Create("ablationcam").Options["batch-size"]);
+        var e = Assert.Throws<ArgumentException>(() => MethodRegistry.BuiltIn.Create("scorecam", new Dictionary<string, string> { ["batchsize"] = "8" }));
         Assert.Contains("batch-size", e.Message);
-        var bad = Assert.Throws<ArgumentException>(() => MethodRegistry.Create("ablationcam", new Dictionary<string, string> { ["batch-size"] = "0" }));
+        var bad = Assert.Throws<ArgumentException>(() => MethodRegistry.BuiltIn.Create("ablationcam", new Dictionary<string, string> { ["batch-size"] = "0" }));
         Assert.Contains("ablationcam.batch-size", bad.Message);
     }
 }

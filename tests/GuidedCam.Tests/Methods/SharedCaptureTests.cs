@@ -16,10 +16,10 @@ namespace GuidedCam.Tests.Methods;
 public sealed class SharedCaptureTests(SqueezeNetOnnxFixture squeezeNet, ITestOutputHelper output) : IClassFixture<SqueezeNetOnnxFixture>
 {
     /// <summary>Every registered method plus global-guidance variants whose options change what they read of A and G.</summary>
-    private static ISaliencyMethod[] AllMethods(params string[] skip) => MethodRegistry.Ids.Where(id => !skip.Contains(id))
-        .Select(id => MethodRegistry.Create(id))
-        .Append(MethodRegistry.Create("guidedcam", new Dictionary<string, string> { ["weights"] = "gradcampp", ["guidance"] = "abs" }))
-        .Append(MethodRegistry.Create("guidedcam", new Dictionary<string, string> { ["weights"] = "xgradcam", ["guidance"] = "none" }))
+    private static ISaliencyMethod[] AllMethods(params string[] skip) => MethodRegistry.BuiltIn.Ids.Where(id => !skip.Contains(id))
+        .Select(id => MethodRegistry.BuiltIn.Create(id))
+        .Append(MethodRegistry.BuiltIn.Create("guidedcam", new Dictionary<string, string> { ["weights"] = "gradcampp", ["guidance"] = "abs" }))
+        .Append(MethodRegistry.BuiltIn.Create("guidedcam", new Dictionary<string, string> { ["weights"] = "xgradcam", ["guidance"] = "none" }))
         .ToArray();
 
     private static readonly string[] GradientMethods =
@@ -87,10 +87,10 @@ public sealed class SharedCaptureTests(SqueezeNetOnnxFixture squeezeNet, ITestOu
         var counted = new CountingClassifier(new CountingClassifier(model, network), counter);
         var x = torch.rand(4, 3, 64, 64, generator: new torch.Generator(7));
         var request = new SaliencyRequest { Model = counted, Input = x, Targets = new long[] { 0, 1, 2, 3 } };
-        var gradient = GradientMethods.Select(id => MethodRegistry.Create(id))
-            .Append(MethodRegistry.Create("guidedcam", new Dictionary<string, string> { ["weights"] = "xgradcam" }))
-            .Append(MethodRegistry.Create("eigencam"))   // gradient-free, reads the same capture's A
-            .Append(MethodRegistry.Create("random"))
+        var gradient = GradientMethods.Select(id => MethodRegistry.BuiltIn.Create(id))
+            .Append(MethodRegistry.BuiltIn.Create("guidedcam", new Dictionary<string, string> { ["weights"] = "xgradcam" }))
+            .Append(MethodRegistry.BuiltIn.Create("eigencam"))   // gradient-free, reads the same capture's A
+            .Append(MethodRegistry.BuiltIn.Create("random"))
             .ToArray();
         var r = MethodGroup.ExplainAll(gradient, request);
         // One capture: one network invocation (seen by the inner view) and one backward of 4 images.
@@ -109,14 +109,14 @@ public sealed class SharedCaptureTests(SqueezeNetOnnxFixture squeezeNet, ITestOu
         // (the built-in layer has K = 64 channels, default batch-size 32: ⌈64/32⌉ = 2 per image, 4 images).
         networkBefore = network.ForwardCalls;
         long backwardBefore = counter.BackwardCalls;
-        var free = MethodGroup.ExplainAll(new[] { MethodRegistry.Create("eigencam"), MethodRegistry.Create("ablationcam") }, request);
+        var free = MethodGroup.ExplainAll(new[] { MethodRegistry.BuiltIn.Create("eigencam"), MethodRegistry.BuiltIn.Create("ablationcam") }, request);
         Assert.Equal(1 + 8, network.ForwardCalls - networkBefore);
         Assert.Equal((9, 0), (free.ForwardPasses, free.BackwardPasses));
         Assert.Equal(backwardBefore, counter.BackwardCalls);
 
         // FullGrad and the center baseline keep their own path: 1 F + 1 B, and nothing.
         networkBefore = network.ForwardCalls;
-        var own = MethodGroup.ExplainAll(new[] { MethodRegistry.Create("fullgrad"), MethodRegistry.Create("center") }, request);
+        var own = MethodGroup.ExplainAll(new[] { MethodRegistry.BuiltIn.Create("fullgrad"), MethodRegistry.BuiltIn.Create("center") }, request);
         Assert.Equal(1, network.ForwardCalls - networkBefore);
         Assert.Equal((1, 1), (own.ForwardPasses, own.BackwardPasses));
     }
@@ -130,7 +130,7 @@ public sealed class SharedCaptureTests(SqueezeNetOnnxFixture squeezeNet, ITestOu
         var x = torch.rand(1, 3, 64, 64, generator: new torch.Generator(1));
         var cap = LayerCapture.Capture(model, x, new long[] { 0 }, model.DefaultTargetLayer, withGradients: false);
         var request = new SaliencyRequest { Model = model, Input = x, Targets = new long[] { 0 } };
-        var e = Assert.Throws<ArgumentException>(() => ((CamMethod)MethodRegistry.Create("gradcam")).ExplainFrom(request, cap));
+        var e = Assert.Throws<ArgumentException>(() => ((CamMethod)MethodRegistry.BuiltIn.Create("gradcam")).ExplainFrom(request, cap));
         Assert.Contains("needs gradients", e.Message);
     }
 }

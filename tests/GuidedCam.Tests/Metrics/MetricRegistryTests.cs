@@ -25,19 +25,19 @@ public class MetricRegistryTests
             ["road"] = "batch-size=32;noise=0.01;output=combined;percentiles=10,20,30,40,50,60,70,80,90;seed=0;target=predicted",
             ["model-randomisation"] = "layers=all;mode=cascading;similarity=spearman;target=predicted",
         };
-        Assert.Equal(expected.Keys.OrderBy(k => k), MetricRegistry.Ids.OrderBy(k => k));
+        Assert.Equal(expected.Keys.OrderBy(k => k), MetricRegistry.BuiltIn.Ids.OrderBy(k => k));
         foreach (var (id, options) in expected)
         {
-            var m = MetricRegistry.Create(id);
+            var m = MetricRegistry.BuiltIn.Create(id);
             Assert.Equal(id, m.Id);
             Assert.Equal(options, string.Join(';', m.Options.Select(kv => $"{kv.Key}={kv.Value}")));
             Assert.Equal(m.Options["target"] == "predicted" ? TargetSelection.Predicted : TargetSelection.GroundTruth, m.Target);
             Assert.False(string.IsNullOrWhiteSpace(m.Citation));
             Assert.Equal(m.Options.Keys.OrderBy(k => k), m.DeclaredOptions.Select(o => o.Name).OrderBy(k => k));
         }
-        Assert.Equal(ScoreDirection.LowerIsBetter, MetricRegistry.Create("average-drop").Direction);
-        Assert.Equal(ScoreDirection.LowerIsBetter, MetricRegistry.Create("deletion").Direction);
-        Assert.Equal(ScoreDirection.HigherIsBetter, MetricRegistry.Create("insertion").Direction);
+        Assert.Equal(ScoreDirection.LowerIsBetter, MetricRegistry.BuiltIn.Create("average-drop").Direction);
+        Assert.Equal(ScoreDirection.LowerIsBetter, MetricRegistry.BuiltIn.Create("deletion").Direction);
+        Assert.Equal(ScoreDirection.HigherIsBetter, MetricRegistry.BuiltIn.Create("insertion").Direction);
     }
 
     [Theory]
@@ -50,14 +50,14 @@ public class MetricRegistryTests
     [InlineData("energy-pointing-game", "target", "top5", "allowed: predicted, ground-truth")]
     public void Bad_options_are_clear_errors(string id, string key, string value, string hint)
     {
-        var e = Assert.Throws<ArgumentException>(() => MetricRegistry.Create(id, new Dictionary<string, string> { [key] = value }));
+        var e = Assert.Throws<ArgumentException>(() => MetricRegistry.BuiltIn.Create(id, new Dictionary<string, string> { [key] = value }));
         Assert.Contains(hint, e.Message);
     }
 
     [Fact]
     public void Unknown_metric_lists_the_known_ones()
     {
-        var e = Assert.Throws<ArgumentException>(() => MetricRegistry.Create("ssim"));
+        var e = Assert.Throws<ArgumentException>(() => MetricRegistry.BuiltIn.Create("ssim"));
         Assert.Contains("pointing-game", e.Message);
     }
 
@@ -68,7 +68,7 @@ public class MetricRegistryTests
         // S = [1, 0.5, 0.5, 0]: max 1, mean 0.5 → 2. All-zero map: no mean → 0, flagged.
         var model = NullModel(2, 2);
         var units = new[] { Unit(Item("s", 2, 2, new float[4])), Unit(Item("z", 2, 2, new float[4])) };
-        var values = MetricRegistry.Create("sparsity").Evaluate(Batch(model, units, new[] { new float[] { 1, 0.5f, 0.5f, 0 }, new float[4] }));
+        var values = MetricRegistry.BuiltIn.Create("sparsity").Evaluate(Batch(model, units, new[] { new float[] { 1, 0.5f, 0.5f, 0 }, new float[4] }));
         Assert.Equal(2.0, values[0].Value, 6);
         Assert.False(values[0].Flagged);
         Assert.Equal(0.0, values[1].Value);

@@ -28,7 +28,7 @@ public sealed class ModelRandomisationMetricTests(SqueezeNetOnnxFixture fixture,
         Tensor logits;
         using (torch.no_grad()) logits = fixture.Model.Forward(x);
         long[] top1 = logits.argmax(1).data<long>().ToArray();
-        var method = MethodRegistry.Create(methodId);
+        var method = MethodRegistry.BuiltIn.Create(methodId);
         var request = new SaliencyRequest { Model = fixture.Model, Input = x, Targets = top1, Layer = Layer, Seed = 0 };
         var maps = method.Explain(request).Maps;
         var units = top1.Select((t, i) => new EvaluationUnit(Dog($"dog{i}"), t, null, t)).ToArray();

@@ -33,7 +33,7 @@ public sealed class AcceptanceRun
     /// <summary>The metric's own headline aggregate (its accumulator's mean) over this run's values of one method.</summary>
     public double Mean(string method, string metric)
     {
-        var acc = MetricRegistry.Create(metric, null).CreateAccumulator();
+        var acc = MetricRegistry.BuiltIn.Create(metric, null).CreateAccumulator();
         acc.Update(Records.Where(r => r.Method == method && r.Metric == metric)
             .Select(r => new MetricValue(r.ItemId, r.Target, r.DatasetClass, r.Value) { Flagged = r.Flagged }));
         return acc.Summary().Mean;

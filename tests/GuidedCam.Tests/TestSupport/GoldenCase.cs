@@ -122,7 +122,7 @@ public sealed class GoldenCase
         IReadOnlyList<long>? targets = null, IReadOnlyDictionary<string, string>? options = null)
     {
         var ts = (targets ?? Targets).ToArray();
-        var method = MethodRegistry.Create(methodId, options);
+        var method = MethodRegistry.BuiltIn.Create(methodId, options);
         var result = method.Explain(new SaliencyRequest { Model = model, Input = Input(ts.Length, model.Device), Targets = ts, Layer = layer });
         var errors = new List<GoldenError>();
         for (int s = 0; s < ts.Length; s++)

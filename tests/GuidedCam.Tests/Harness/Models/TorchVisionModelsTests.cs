@@ -119,7 +119,7 @@ public sealed class TorchVisionModelsTests : IDisposable
         using var model = LoadResnet18(Resnet18Pth).Model;
         using var scope = torch.NewDisposeScope();
         var input = TensorAssert.Npy(Path.Combine(GoldenCase, "input.npy"));
-        var result = MethodRegistry.Create(methodId).Explain(new SaliencyRequest { Model = model, Input = input, Targets = [target] });
+        var result = MethodRegistry.BuiltIn.Create(methodId).Explain(new SaliencyRequest { Model = model, Input = input, Targets = [target] });
         string dir = Path.Combine(GoldenCase, $"target-{target}");
         // Tolerances from the golden README: low-res 1e-4 relative to max|golden|, final 1e-3 absolute.
         double low = TensorAssert.CloseRelative(result.LowRes!, TensorAssert.Npy(Path.Combine(dir, $"{methodId}.lowres.npy")), 1e-4, $"{methodId} low-res");
@@ -213,7 +213,7 @@ public sealed class TorchVisionModelsTests : IDisposable
         }
         Assert.True((expected - actual).abs().max().item<float>() <= 1e-5f * Math.Max(1f, expected.abs().max().item<float>()), $"{arch}: logits differ from the weights' model");
 
-        var result = MethodRegistry.Create("gradcam").Explain(new SaliencyRequest { Model = model, Input = input, Targets = [3] });
+        var result = MethodRegistry.BuiltIn.Create("gradcam").Explain(new SaliencyRequest { Model = model, Input = input, Targets = [3] });
         Assert.Equal(new long[] { 1, size, size }, result.Maps.shape);
         Assert.False(result.Maps.isnan().any().ToBoolean());
         _output.WriteLine($"{arch}: write {extension} {written} ms, load + forward + Grad-CAM {watch.ElapsedMilliseconds - written} ms, low-res {string.Join("×", result.LowRes!.shape)}");
@@ -240,7 +240,7 @@ public sealed class TorchVisionModelsTests : IDisposable
             using var scope = torch.NewDisposeScope();
             var input = torch.randn(1, 3, size, size, generator: new Generator(7));
             var options = id is "scorecam" or "ablationcam" ? new Dictionary<string, string> { ["batch-size"] = "128" } : null;
-            var result = MethodRegistry.Create(id, options).Explain(new SaliencyRequest { Model = model, Input = input, Targets = [3] });
+            var result = MethodRegistry.BuiltIn.Create(id, options).Explain(new SaliencyRequest { Model = model, Input = input, Targets = [3] });
             Assert.Equal(new long[] { 1, size, size }, result.Maps.shape);
             Assert.False(result.Maps.isnan().any().ToBoolean(), $"{arch} {id}: NaN in the map");
             timings.Add($"{id} {watch.ElapsedMilliseconds} ms");

@@ -79,7 +79,7 @@ public sealed class VitOnnxGoldenTests : IDisposable
         using var scope = torch.NewDisposeScope();
         var golden = GoldenCase.Load(CaseFolder);
         var options = ablationValue is null ? null : new Dictionary<string, string> { ["ablation-value"] = ablationValue };
-        var result = MethodRegistry.Create(methodId, options).Explain(new SaliencyRequest { Model = model, Input = golden.Input(), Targets = [118], Layer = Layer });
+        var result = MethodRegistry.BuiltIn.Create(methodId, options).Explain(new SaliencyRequest { Model = model, Input = golden.Input(), Targets = [118], Layer = Layer });
         Assert.Equal(new long[] { 1, 224, 224 }, result.Maps.shape);
         Assert.False(result.Maps.isnan().any().ToBoolean());
         Assert.Equal(0, result.ConstantMaps);
