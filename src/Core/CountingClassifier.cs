@@ -27,6 +27,10 @@ public sealed class CountingClassifier(IClassifier inner, PassCounter counter) :
         return TorchSharp.torch.autograd.grad(new[] { score }, wrt);
     }
 
+    public override bool CarriesOver => true;
+
+    public override ClassifierView Over(IClassifier other) => new CountingClassifier(other, counter);
+
     /// <summary>A view owns nothing: the wrapped model is disposed by whoever created it.</summary>
     public override void Dispose() { }
 }

@@ -65,9 +65,11 @@ public static class ScoreCommand
         n = maps.shape[0];
         if (x.shape[0] != n) x = x.expand(n, 3, h, w).contiguous();
 
+        // Forwards in the run's fixed chunks, so a score here equals the cell a run computes (FixedBatchClassifier).
+        using var classifier = new FixedBatchClassifier(m.Classifier, ExperimentConfig.DefaultForwardBatchSize);
         Tensor logits;
-        using (torch.no_grad()) logits = m.Classifier.Forward(x);
-        long[] top1 = logits.argmax(1).data<long>().ToArray();
+        using (torch.no_grad()) logits = classifier.Forward(x);
+        long[] top1 = ClassifierExtensions.Top1(logits);
         long[] targets;
         if (request.Target == "top1") targets = top1;
         else if (long.TryParse(request.Target, NumberStyles.Integer, CultureInfo.InvariantCulture, out long t) && t >= 0 && t < m.Classifier.NumClasses)
@@ -105,7 +107,7 @@ public static class ScoreCommand
             var rows = torch.arange(i0, i1, dtype: ScalarType.Int64);
             var batch = new MetricBatch
             {
-                Model = m.Classifier,
+                Model = classifier,
                 Inputs = x.index_select(0, rows),
                 Maps = maps.index_select(0, rows),
                 Units = units[i0..i1],

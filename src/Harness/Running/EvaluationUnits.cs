@@ -59,7 +59,7 @@ public sealed class EvaluationUnits
             var input = missing.Length == items.Count ? x : x.index_select(0, torch.tensor(missing.Select(i => (long)i).ToArray(), device: x.device));
             Tensor logits;
             using (torch.no_grad()) logits = model.Forward(input).cpu().to(ScalarType.Float32).contiguous();
-            var top1 = logits.argmax(1).data<long>().ToArray();
+            var top1 = ClassifierExtensions.Top1(logits);
             for (int k = 0; k < missing.Length; k++)
             {
                 int i = missing[k];

@@ -81,7 +81,7 @@ public sealed class MapSource(IResultSink sink, string modelKey, string datasetK
             var input = rows.Length == x.shape[0] && rows.SequenceEqual(Enumerable.Range(0, rows.Length))
                 ? x : x.index_select(0, torch.tensor(rows.Select(r => (long)r).ToArray(), device: x.device));
             var request = new SaliencyRequest { Model = model, Input = input, Targets = targets, Layer = layer, Seed = seed };
-            var r = MethodGroup.ExplainAll(members.Select(m => methods[m]).ToArray(), request);
+            var r = MethodGroup.ExplainEach(members.Select(m => methods[m]).ToArray(), request);
             for (int k = 0; k < members.Length; k++) results[members[k]] = r.Results[k];
         }
         return results;
