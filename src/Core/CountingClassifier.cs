@@ -22,9 +22,10 @@ public sealed class CountingClassifier(IClassifier inner, PassCounter counter) :
     /// </summary>
     public static IList<Tensor> Gradients(IClassifier model, Tensor score, IList<Tensor> wrt, long images)
     {
+        IList<Tensor> Backward() => TorchRuntime.OneThread(() => TorchSharp.torch.autograd.grad(new[] { score }, wrt));
         if (model is CountingClassifier counting)
-            return counting.Counter.TimeBackward(images, () => TorchSharp.torch.autograd.grad(new[] { score }, wrt));
-        return TorchSharp.torch.autograd.grad(new[] { score }, wrt);
+            return counting.Counter.TimeBackward(images, Backward);
+        return Backward();
     }
 
     public override bool CarriesOver => true;

@@ -41,7 +41,7 @@ public sealed class ScoreCam : CamMethod
         var x = ctx.Request.Input;
         long n = a.shape[0], k = a.shape[1];
         long height = x.shape[2], width = x.shape[3];
-        var scores = torch.empty(n, k, dtype: ScalarType.Float32);
+        var scores = torch.empty(n, k, dtype: ScalarType.Float32, device: a.device);
         for (long s = 0; s < n; s++)
         {
             var sample = x.narrow(0, s, 1);
@@ -62,10 +62,10 @@ public sealed class ScoreCam : CamMethod
                 var masks = (up - min) / (max - min + 1e-8);
                 var logits = ctx.Request.Model.Forward(sample * masks);
                 ctx.ExtraForwardPasses++;
-                scores[s].narrow(0, k0, count).copy_(logits.select(1, target).to(ScalarType.Float32).cpu());
+                scores[s].narrow(0, k0, count).copy_(logits.select(1, target).to(ScalarType.Float32));
             }
         }
-        var weights = torch.softmax(scores.to(a.device), 1);
+        var weights = torch.softmax(scores, 1);
         return WeightedSum(weights, a);
     }
 }

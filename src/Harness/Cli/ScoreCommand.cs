@@ -104,7 +104,7 @@ public static class ScoreCommand
         {
             int i1 = (int)Math.Min(n, i0 + request.BatchSize);
             using var batchScope = torch.NewDisposeScope();
-            var rows = torch.arange(i0, i1, dtype: ScalarType.Int64);
+            var rows = torch.arange(i0, i1, dtype: ScalarType.Int64, device: x.device);
             var batch = new MetricBatch
             {
                 Model = classifier,
@@ -206,6 +206,6 @@ public static class ScoreCommand
             throw new ArgumentException($"{mapPath}: the map is {shape[1]}×{shape[2]} but the input {inputPath} is {h}×{w} (maps must be at the network input's size)");
         if (shape[0] != samples && samples != 1)
             throw new ArgumentException($"{mapPath}: {shape[0]} maps for {samples} input samples in {inputPath} (give one map per sample, or one input for all maps)");
-        return torch.tensor(a.Data, shape);
+        return torch.tensor(a.Data, shape, device: torch.CPU);
     }
 }

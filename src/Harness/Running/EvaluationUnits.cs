@@ -76,7 +76,7 @@ public sealed class EvaluationUnits
         int classes = all[0].Logits.Length;
         var flat = new float[all.Length * classes];
         for (int i = 0; i < all.Length; i++) Array.Copy(all[i].Logits, 0, flat, (long)i * classes, classes);
-        var clean = torch.tensor(flat, new long[] { all.Length, classes }).to(x.device);
+        var clean = torch.tensor(flat, new long[] { all.Length, classes }, device: x.device);
         return new EvaluationUnits(items, all, clean, fresh);
     }
 }

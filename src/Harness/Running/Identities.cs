@@ -19,7 +19,12 @@ namespace GuidedCam.Harness.Running;
 /// </summary>
 public static class Identities
 {
-    public static ComponentIdentity Model(RunModel model, string layer)
+    /// <summary>
+    /// The model's identity. A `forward-batch-size` other than the default is part of it: the forwards'
+    /// shape decides their float rounding (docs/spec/determinism.md), so cells made with another chunk
+    /// size are kept apart instead of mixed; the default leaves the identity as it always was.
+    /// </summary>
+    public static ComponentIdentity Model(RunModel model, string layer, int forwardBatchSize = ExperimentConfig.DefaultForwardBatchSize)
     {
         var spec = model.Spec;
         string? file = spec.Weights ?? spec.Onnx ?? (spec.Arch == BuiltinModel.Arch ? BuiltinModel.DefaultWeightsPath : null);
@@ -33,6 +38,8 @@ public static class Identities
             $"classes={model.Classifier.NumClasses}",
             $"seed={spec.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
         };
+        if (forwardBatchSize != ExperimentConfig.DefaultForwardBatchSize)
+            lines.Add($"forward-batch-size={forwardBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         return ComponentIdentity.Of(model.Name, string.Join('\n', lines));
     }
 

@@ -115,9 +115,8 @@ public sealed class MapSource(IResultSink sink, string modelKey, string datasetK
             var members = group.ToArray();
             var (kind, rows, cols, h, w) = group.Key;
             var flat = members.SelectMany(t => t.m.Values()).ToArray();
-            var t = torch.tensor(flat, new long[] { members.Length, rows, cols });
+            var t = torch.tensor(flat, new long[] { members.Length, rows, cols }, device: device);
             var maps = kind == StoredMapKind.Raw ? SaliencyPostProcessing.Apply(t, h, w) : t;
-            maps = maps.to(device);
             for (int k = 0; k < members.Length; k++) result[members[k].i] = maps[k];
         }
         return result;

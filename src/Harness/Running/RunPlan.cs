@@ -61,7 +61,7 @@ public sealed class RunPlan : IDisposable
             foreach (var model in checkedPlan.Models)
             {
                 string layer = model.Layer;
-                var modelId = Identities.Model(model, layer);
+                var modelId = Identities.Model(model, layer, cfg.ForwardBatchSize);
                 viewModels.Add(new ViewEntry(model.Name, modelId.Key));
                 foreach (var (entry, dataset) in checkedPlan.Datasets)
                 {

@@ -127,7 +127,7 @@ public sealed class Runner
         int h = items[0].Geometry.InputHeight, w = items[0].Geometry.InputWidth;
         var flat = new float[items.Count * 3 * h * w];
         for (int i = 0; i < items.Count; i++) Array.Copy(items[i].Input, 0, flat, (long)i * 3 * h * w, 3 * h * w);
-        var x = torch.tensor(flat, new long[] { items.Count, 3, h, w }).to(model.Device);
+        var x = torch.tensor(flat, new long[] { items.Count, 3, h, w }, device: model.Device);
 
         var units = EvaluationUnits.Build(items, x, stage.State, model, labels);
         commit.Units.AddRange(units.Fresh);
