@@ -11,8 +11,9 @@ namespace GuidedCam.Core;
 /// share its batch, on where a shard's short last batch falls and on what a resumed run still lacks.
 /// With it, every such forward has one shape and a value is the same sharded, resumed or batched
 /// otherwise (docs/spec/determinism.md). Forwards with taps (captures, Ablation-CAM's re-runs after the
-/// layer, FullGrad) pass through unchanged: their callers give them one image at a time, a shape that
-/// is likewise fixed. It does not own the wrapped model.
+/// layer, FullGrad) keep their shape: their callers give them one image at a time, a shape that is
+/// likewise fixed; they run on one thread (<see cref="TorchRuntime.OneThread{T}"/>), since a one-image
+/// convolution rounds differently with the thread count. It does not own the wrapped model.
 /// </summary>
 public sealed class FixedBatchClassifier : ClassifierView
 {
@@ -27,7 +28,7 @@ public sealed class FixedBatchClassifier : ClassifierView
 
     public override Tensor Forward(Tensor input, IReadOnlyList<LayerTap>? taps = null)
     {
-        if (taps is { Count: > 0 }) return Inner.Forward(input, taps);
+        if (taps is { Count: > 0 }) return TorchRuntime.OneThread(() => Inner.Forward(input, taps));
         long n = input.shape[0];
         if (n == Rows) return Inner.Forward(input);
         using var scope = torch.NewDisposeScope();

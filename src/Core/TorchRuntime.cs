@@ -48,6 +48,23 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on one intra-op thread, then restores the thread count. A convolution
+    /// of one image splits its work by the thread count and rounds differently with 1 and 2 threads
+    /// (measured on SqueezeNet: captured activations and gradients 1e-9 … 1e-5 relative apart), while the
+    /// fixed-size chunks of gradient-free forwards did not change with it. So every capture (a forward with
+    /// taps, one image) and every backward runs on one thread, and a map is the same whatever `threads` says
+    /// (docs/spec/determinism.md).
+    /// </summary>
+    public static T OneThread<T>(Func<T> work)
+    {
+        int threads = torch.get_num_threads();
+        if (threads == 1) return work();
+        torch.set_num_threads(1);
+        try { return work(); }
+        finally { torch.set_num_threads(threads); }
+    }
+
     /// <summary>Resolves a config's device string ("cpu", "cuda", "cuda:1"). Only CPU is tested here.</summary>
     public static Device ResolveDevice(string? name)
     {
