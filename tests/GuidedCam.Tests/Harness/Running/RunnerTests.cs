@@ -8,7 +8,7 @@ namespace GuidedCam.Tests.Harness.Running;
 public class RunnerTests
 {
     [Fact]
-    public void Every_gradient_method_of_a_batch_shares_one_forward_and_one_backward()
+    public void Every_gradient_method_of_an_image_shares_one_forward_and_one_backward()
     {
         TestSetup.Torch();
         var cfg = ConfigLoader.Parse("""
@@ -29,14 +29,17 @@ public class RunnerTests
         }
         var log = new List<string>();
         var stats = new Runner(cfg, log.Add).Run(Path.Combine(Path.GetTempPath(), "gc-passes-" + Guid.NewGuid().ToString("N")), new MemoryResultSink());
-        // Two batches of 5; each: the clean forward for the predictions, then one capture (1 F + 1 B)
-        // for all 11 methods (sparsity needs only the predicted maps and runs no network): 4 forwards of
-        // 5 images, 2 backwards of 5. One method at a time would have made 2 + 2·11 forwards.
+        // Two batches of 5; each: the clean forward for the predictions, then one capture (1 F + 1 B) per
+        // image for all 11 methods (sparsity needs only the predicted maps and runs no network; captures are
+        // taken one image at a time so a map does not depend on its batch, docs/spec/determinism.md):
+        // 2 forwards of 5 images and 10 of 1, 10 backwards of 1. One method at a time would have made 11 times the captures.
         Assert.Equal((20L, 10L), (stats.ImagesForwarded, stats.ImagesBackward));
         Assert.True(stats.ForwardTime > TimeSpan.Zero);
         var line = Assert.Single(log, l => l.StartsWith("passes builtin × synthetic: ", StringComparison.Ordinal));
-        Assert.Contains("forward 4 calls / 20 images [5×4 in ", line);
-        Assert.Contains("backward 2 calls / 10 images", line);
+        Assert.Contains("forward 12 calls / 20 images [", line);
+        Assert.Contains("5×2 in ", line);
+        Assert.Contains("1×10 in ", line);
+        Assert.Contains("backward 10 calls / 10 images", line);
         Assert.Contains("elsewhere", line);
     }
 
