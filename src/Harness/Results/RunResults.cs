@@ -106,6 +106,13 @@ public sealed class RunResults
         return several && options.Length > 0 ? $"{method} [{options}]" : method;
     }
 
+    /// <summary>Display label of a ranked method across the whole view: its id, with options only when the id ran with several option sets.</summary>
+    public string MethodLabel(MethodVariant m)
+    {
+        bool several = Summary.Where(r => r.Method == m.Method).Select(r => r.MethodOptions).Distinct().Skip(1).Any();
+        return several && m.Options.Length > 0 ? m.ToString() : m.Method;
+    }
+
     /// <summary>
     /// A metric's part of figure file names: its id, plus a hash of its options only when the same id
     /// ran with several option sets (file names stay short and stable: "bars_resnet18_voc_deletion.png").
