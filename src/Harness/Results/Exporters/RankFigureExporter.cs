@@ -117,7 +117,7 @@ public sealed class RankFigureExporter : FigureExporter
         }
         Label(plt, "mean", blocks.Count + 0.7, 0.1, Alignment.MiddleLeft).LabelRotation = -45;
         Label(plt, $"Mean rank (1 = best) — {across.Model} on {across.Dataset}", (columns + 0.2) / 2, 2.4, Alignment.LowerCenter, 17, true);
-        Label(plt, $"outlined: best in the column; †: worse than the best (Wilcoxon–Holm over units; mean: {(across.PostHoc == Core.Ranking.RankingOptions.Nemenyi ? "Nemenyi" : "Wilcoxon–Holm")} over metrics), α = {across.Alpha.ToString(CultureInfo.InvariantCulture)}",
+        Label(plt, $"outlined: the column's best; †: worse than it (Wilcoxon–Holm; mean column: {(across.PostHoc == Core.Ranking.RankingOptions.Nemenyi ? "Nemenyi" : "Wilcoxon–Holm")}), α = {across.Alpha.ToString(CultureInfo.InvariantCulture)}",
             (columns + 0.2) / 2, 1.9, Alignment.LowerCenter, 11);
         double labelWidth = 0.14 * methods.Max(m => results.MethodLabel(m).Length) + 0.4;
         plt.Axes.SetLimits(-labelWidth, columns + 0.4, -k - 0.2, 3.0);
