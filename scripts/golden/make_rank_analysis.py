@@ -86,6 +86,34 @@ for dataset in datasets:
         for j in range(i + 1, len(names)):
             tau, p = stats.kendalltau(block_mean_ranks[(dataset, names[i])], block_mean_ranks[(dataset, names[j])])
             expected["agreement"].append({"dataset": dataset, "a": names[i], "b": names[j], "tau": tau, "p": p})
+# MetaQuantus on a toy set: 4 methods x 12 items under the original model and two copies, computed as
+# MetaQuantus' meta_evaluation.py does (IAC: wilcoxon zero_method='zsplit' p, 1 - p for the adversary; IEC_NR:
+# equal argsort positions; IEC_AR: the perturbed value worse by the direction, here lower is better).
+rel_methods = ["m1", "m2", "m3", "m4"]
+n_rel = 12
+top1 = {"base": [i % 3 for i in range(n_rel)]}
+top1["res"] = [t if i != 5 else 9 for i, t in enumerate(top1["base"])]          # the resilience copy changes one item
+top1["adv"] = [t if i % 2 else 7 for i, t in enumerate(top1["base"])]           # the adversary changes six
+base = {m: np.round(rng.uniform(0, 1, n_rel), 2) for m in rel_methods}
+res = {m: np.where(rng.uniform(size=n_rel) < 0.5, base[m], np.round(base[m] + rng.normal(0, 0.02, n_rel), 2)) for m in rel_methods}
+adv = {m: np.round(rng.uniform(0, 1, n_rel), 2) for m in rel_methods}
+def indices(copy, resilience):
+    return np.array([(a == b) == resilience for a, b in zip(top1["base"], top1[copy])])
+nr_idx, ar_idx = indices("res", True), indices("adv", False)
+iac_nr = np.mean([stats.wilcoxon(base[m][nr_idx], res[m][nr_idx], zero_method="zsplit").pvalue for m in rel_methods])
+iac_ar = np.mean([1 - stats.wilcoxon(base[m][ar_idx], adv[m][ar_idx], zero_method="zsplit").pvalue for m in rel_methods])
+Qs, Qr = np.array([base[m] for m in rel_methods]), np.array([res[m] for m in rel_methods])
+Rs, Rr = np.argsort(Qs, axis=0, kind="stable"), np.argsort(Qr, axis=0, kind="stable")
+iec_nr = np.mean([Rs[p, i] == Rr[p, i] for i in range(n_rel) if nr_idx[i] for p in range(len(rel_methods))])
+iec_ar = np.mean([adv[m][i] > base[m][i] for m in rel_methods for i in range(n_rel) if ar_idx[i]])
+rel_rows = []
+for model, table in (("base", base), ("res", res), ("adv", adv)):
+    for m in rel_methods:
+        for i in range(n_rel):
+            rel_rows.append({"model": model, "item": f"i{i:02d}", "method": m, "value": float(table[m][i])})
+expected["reliability"] = {"metric": "deletion", "top1": top1, "values": rel_rows, "nr_items": int(nr_idx.sum()), "ar_items": int(ar_idx.sum()),
+                           "iac_nr": iac_nr, "iac_ar": iac_ar, "iec_nr": iec_nr, "iec_ar": iec_ar}
+
 with open(f"{out_dir}/rank-analysis.expected.json", "w") as f:
     json.dump(expected, f, indent=1)
     f.write("\n")

@@ -125,4 +125,37 @@ public sealed class RankAnalysisTests
             Assert.Equal(s.MeanRank > s.WorstRealMeanRank, s.BelowAll);
         }
     }
+
+    [Fact]
+    public void MetaQuantus_IAC_and_IEC_equal_the_reference_computation()
+    {
+        // Expected values: scripts/golden/make_rank_analysis.py, MetaQuantus' meta_evaluation.py formulas with
+        // scipy.stats.wilcoxon(zero_method='zsplit') and numpy argsort, on its seeded 4 methods × 12 items.
+        var e = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "rank-analysis.expected.json"))).RootElement.GetProperty("reliability");
+        string metric = e.GetProperty("metric").GetString()!;
+        var records = e.GetProperty("values").EnumerateArray().Select(v => new ResultRecord(v.GetProperty("model").GetString()!, "d", v.GetProperty("item").GetString()!, 0, null,
+            v.GetProperty("method").GetString()!, "", metric, "", v.GetProperty("value").GetDouble(), false, null)).ToList();
+        var items = records.Select(r => r.ItemId).Distinct().ToArray();
+        var view = new RunView(
+            [
+                new ViewEntry("base", "kb"),
+                new ViewEntry("res", "kr") { Perturbation = new ViewPerturbation("kb", 0.001, 0, 1, MetricReliability.Resilience) },
+                // Copies without a named test: the larger σ (adv) is the adversary, the smaller (res2) resilience;
+                // res2 has no cells in the journal, so it adds nothing.
+                new ViewEntry("adv", "ka") { Perturbation = new ViewPerturbation("kb", 2.0, 0, 1, "") },
+                new ViewEntry("res2", "kr2") { Perturbation = new ViewPerturbation("kb", 0.5, 0, 2, "") },
+            ],
+            [new ViewDataset("d", "kd", items)], [], [], 0);
+        var predictions = new Dictionary<(string, string), IReadOnlyDictionary<string, long>>();
+        foreach (var m in e.GetProperty("top1").EnumerateObject())
+            predictions[(m.Name, "d")] = m.Value.EnumerateArray().Select((t, i) => (items[i], (long)t.GetInt32())).ToDictionary(x => x.Item1, x => x.Item2);
+        var r = Assert.Single(MetricReliability.Compute(records, view, predictions, (id, options) => MetricInfo.Resolve(id, options)));
+        Assert.Equal(("base", "d", 4), (r.Model, r.Dataset, r.Methods));
+        Assert.Equal((1, e.GetProperty("nr_items").GetInt32(), 1, e.GetProperty("ar_items").GetInt32()), (r.ResilienceCopies, r.ResilienceItems, r.AdversaryCopies, r.AdversaryItems));
+        Near(e.GetProperty("iac_nr").GetDouble(), r.IacNr, "IAC_NR");
+        Near(e.GetProperty("iac_ar").GetDouble(), r.IacAr, "IAC_AR");
+        Near(e.GetProperty("iec_nr").GetDouble(), r.IecNr, "IEC_NR");
+        Near(e.GetProperty("iec_ar").GetDouble(), r.IecAr, "IEC_AR");
+        Near((r.IacNr + r.IacAr + r.IecNr + r.IecAr) / 4, r.MC, "MC");
+    }
 }
