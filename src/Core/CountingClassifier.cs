@@ -22,10 +22,15 @@ public sealed class CountingClassifier(IClassifier inner, PassCounter counter) :
     /// </summary>
     public static IList<Tensor> Gradients(IClassifier model, Tensor score, IList<Tensor> wrt, long images)
     {
+        IList<Tensor> Backward() => TorchRuntime.OneThread(() => TorchSharp.torch.autograd.grad(new[] { score }, wrt));
         if (model is CountingClassifier counting)
-            return counting.Counter.TimeBackward(images, () => TorchSharp.torch.autograd.grad(new[] { score }, wrt));
-        return TorchSharp.torch.autograd.grad(new[] { score }, wrt);
+            return counting.Counter.TimeBackward(images, Backward);
+        return Backward();
     }
+
+    public override bool CarriesOver => true;
+
+    public override ClassifierView Over(IClassifier other) => new CountingClassifier(other, counter);
 
     /// <summary>A view owns nothing: the wrapped model is disposed by whoever created it.</summary>
     public override void Dispose() { }

@@ -35,7 +35,7 @@ public static class DefaultInitialization
     public static Tensor Uniform(long[] shape, long fanIn, Generator generator)
     {
         double bound = 1.0 / Math.Sqrt(Math.Max(1, fanIn));
-        using var u = torch.rand(shape, ScalarType.Float32, generator: generator);
+        using var u = torch.rand(shape, ScalarType.Float32, device: torch.CPU, generator: generator);
         return u.mul(2 * bound).sub_(bound);
     }
 

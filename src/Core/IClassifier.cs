@@ -45,6 +45,26 @@ public static class ClassifierExtensions
         throw new ArgumentException($"model '{model.Name}' has no layer '{layer}'. Valid layer names: {LayerList(model.LayerNames)}");
     }
 
+    /// <summary>
+    /// The top-1 class of each row of N × C logits, by a rule no float noise decides: the largest float32
+    /// logit (the precision the journal keeps them in), and of equal ones the lowest class index. NaN never wins.
+    /// </summary>
+    public static long[] Top1(Tensor logits)
+    {
+        using var l = logits.detach().cpu().to(ScalarType.Float32).contiguous();
+        long n = l.shape[0], c = l.shape[1];
+        var values = l.data<float>().ToArray();
+        var top1 = new long[n];
+        for (long i = 0; i < n; i++)
+        {
+            long offset = i * c, best = 0;
+            for (long j = 1; j < c; j++)
+                if (values[offset + j] > values[offset + best] || float.IsNaN(values[offset + best])) best = j;
+            top1[i] = best;
+        }
+        return top1;
+    }
+
     /// <summary>Every layer name, however many: a shortened list hides exactly the one the user is looking for.</summary>
     public static string LayerList(IEnumerable<string> names) => string.Join(", ", names);
 }

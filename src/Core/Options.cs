@@ -20,22 +20,63 @@ public static class OptionResolver
     /// <summary>The error for a bad option <paramref name="key"/>: its message as given, the key attached for <see cref="KeyOf"/>.</summary>
     /// <summary>
     /// Options in the canonical "k=v;k=v" form (keys in ordinal order) under which results are recorded
-    /// and compared, so two protocols never compare equal and one protocol always does.
+    /// and compared, so two protocols never compare equal and one protocol always does. Every character
+    /// of <see cref="Reserved"/> in a key or value is escaped with a backslash, so the text is unambiguous:
+    /// two different option sets never give one text (a value holding ';' or '=' cannot pass for two
+    /// options), and the method and metric keys "id[options]@seed" built from it cannot collide either.
+    /// Options without those characters (every built-in option) read as they always did.
     /// </summary>
     public static string Canonical(IReadOnlyDictionary<string, string> options) =>
-        string.Join(';', options.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+        string.Join(';', options.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{Escape(kv.Key)}={Escape(kv.Value)}"));
 
-    /// <summary>Inverse of <see cref="Canonical"/>: "k=v;k=v" to a dictionary; a part without '=' is a <see cref="FormatException"/>.</summary>
+    /// <summary>The characters <see cref="Canonical"/> escapes: its separators, the key's brackets and seed mark, and the escape itself.</summary>
+    public const string Reserved = "\\;=[]@";
+
+    /// <summary>True when <paramref name="text"/> holds a character that <see cref="Canonical"/> escapes.</summary>
+    public static bool NeedsEscape(string text) => text.AsSpan().IndexOfAny(Reserved) >= 0;
+
+    private static string Escape(string text)
+    {
+        if (!NeedsEscape(text)) return text;
+        var b = new System.Text.StringBuilder(text.Length + 4);
+        foreach (char c in text)
+        {
+            if (Reserved.Contains(c)) b.Append('\\');
+            b.Append(c);
+        }
+        return b.ToString();
+    }
+
+    /// <summary>
+    /// Inverse of <see cref="Canonical"/>: "k=v;k=v" (with its escapes) to a dictionary. A part without an
+    /// unescaped '=', a dangling escape or a repeated key is a <see cref="FormatException"/>.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> ParseCanonical(string canonical)
     {
         var d = new Dictionary<string, string>(StringComparer.Ordinal);
         if (string.IsNullOrEmpty(canonical)) return d;
-        foreach (string part in canonical.Split(';'))
+        var current = new System.Text.StringBuilder();
+        string? key = null;
+        void EndPart()
         {
-            int eq = part.IndexOf('=');
-            if (eq <= 0) throw new FormatException($"options '{canonical}': '{part}' is not key=value");
-            d[part[..eq]] = part[(eq + 1)..];
+            if (key is null || key.Length == 0) throw new FormatException($"options '{canonical}': a part is not key=value");
+            if (!d.TryAdd(key, current.ToString())) throw new FormatException($"options '{canonical}': key '{key}' given twice");
+            key = null;
+            current.Clear();
         }
+        for (int i = 0; i < canonical.Length; i++)
+        {
+            char c = canonical[i];
+            if (c == '\\')
+            {
+                if (++i == canonical.Length) throw new FormatException($"options '{canonical}': ends in an escape");
+                current.Append(canonical[i]);
+            }
+            else if (c == '=' && key is null) { key = current.ToString(); current.Clear(); }
+            else if (c == ';') EndPart();
+            else current.Append(c);
+        }
+        EndPart();
         return d;
     }
 

@@ -34,7 +34,10 @@ public static class SaliencyPostProcessing
     {
         if (maps.shape[1] == height && maps.shape[2] == width) return maps.clone();
         using var scope = torch.NewDisposeScope();
-        var r = nn.functional.interpolate(maps.unsqueeze(1), new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
+        // One map at a time: the interpolation's vector kernels treat planes differently by how many are
+        // resized together, so a map stored and decoded with others would differ from the map as computed.
+        var r = torch.cat(Enumerable.Range(0, (int)maps.shape[0]).Select(i =>
+            nn.functional.interpolate(maps.narrow(0, i, 1).unsqueeze(1), new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1)).ToArray(), 0);
         return scope.MoveToOuter(r);
     }
 

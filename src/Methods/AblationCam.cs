@@ -55,7 +55,7 @@ public sealed class AblationCam : CamMethod
 
     public override IReadOnlyList<OptionSpec> DeclaredOptions { get; } = new[]
     {
-        new OptionSpec("batch-size", "32", "ablated copies per re-run of the network after the target layer (speed/memory only)"),
+        new OptionSpec("batch-size", "32", "ablated copies per re-run of the network after the target layer (speed/memory; the maps follow it at float rounding, ~1e-6 relative: docs/spec/determinism.md)"),
         new OptionSpec("ablation-value", "zero", "what an ablated channel is set to: zero (0, post-ReLU layers) or min (min(A) − 1e7, off whatever the sign)", ["zero", "min"]),
     };
 
@@ -64,7 +64,7 @@ public sealed class AblationCam : CamMethod
         var a = ctx.Activations;
         var request = ctx.Request;
         long n = a.shape[0], k = a.shape[1];
-        var ablatedScores = torch.empty(n, k, dtype: ScalarType.Float32);
+        var ablatedScores = torch.empty(n, k, dtype: ScalarType.Float32, device: a.device);
         for (long s = 0; s < n; s++)
         {
             var sample = request.Input.narrow(0, s, 1);
@@ -86,12 +86,12 @@ public sealed class AblationCam : CamMethod
                     throw new InvalidOperationException($"layer '{request.ResolvedLayer}' of model '{request.Model.Name}' did not run during the forward pass");
                 if (logits.shape[0] != count)
                     throw new InvalidOperationException($"model '{request.Model.Name}' gave {logits.shape[0]} rows for {count} ablated copies: the part after layer '{request.ResolvedLayer}' must keep the batch dimension (a skip connection around the layer breaks this)");
-                ablatedScores[s].narrow(0, k0, count).copy_(logits.select(1, target).to(ScalarType.Float32).cpu());
+                ablatedScores[s].narrow(0, k0, count).copy_(logits.select(1, target).to(ScalarType.Float32));
             }
         }
-        var y = ctx.Logits.gather(1, torch.tensor(request.Targets, dtype: ScalarType.Int64, device: ctx.Logits.device).unsqueeze(1)).to(ScalarType.Float32).cpu();
+        var y = ctx.Logits.gather(1, torch.tensor(request.Targets, dtype: ScalarType.Int64, device: ctx.Logits.device).unsqueeze(1)).to(ScalarType.Float32);
         var weights = (y - ablatedScores) / y;
-        return WeightedSum(weights.to(a.device), a);
+        return WeightedSum(weights, a);
     }
 
     /// <summary>count copies of the 1×K×h×w output; copy j has channel k0 + j set to the ablation value.</summary>

@@ -29,7 +29,7 @@ public sealed class CenterBaseline : ISaliencyMethod
     {
         using var scope = torch.NewDisposeScope();
         long n = request.Input.shape[0], height = request.Input.shape[2], width = request.Input.shape[3];
-        var maps = SaliencyPostProcessing.Finish(Gaussian(height, width).to(request.Input.device).unsqueeze(0).expand(n, -1, -1).contiguous());
+        var maps = SaliencyPostProcessing.Finish(Gaussian(height, width, request.Input.device).unsqueeze(0).expand(n, -1, -1).contiguous());
         return new SaliencyResult
         {
             Maps = scope.MoveToOuter(maps),
@@ -41,12 +41,12 @@ public sealed class CenterBaseline : ISaliencyMethod
     }
 
     /// <summary>exp(−((x − cx)² + (y − cy)²) / (2σ²)) on an H×W grid, σ = min(H, W)/4.</summary>
-    public static Tensor Gaussian(long height, long width)
+    public static Tensor Gaussian(long height, long width, Device? device = null)
     {
         using var scope = torch.NewDisposeScope();
         double sigma = Math.Min(height, width) / 4.0;
-        var y = torch.arange(height, dtype: ScalarType.Float64) - (height - 1) / 2.0;
-        var x = torch.arange(width, dtype: ScalarType.Float64) - (width - 1) / 2.0;
+        var y = torch.arange(height, dtype: ScalarType.Float64, device: device ?? torch.CPU) - (height - 1) / 2.0;
+        var x = torch.arange(width, dtype: ScalarType.Float64, device: device ?? torch.CPU) - (width - 1) / 2.0;
         var d2 = y.pow(2).unsqueeze(1) + x.pow(2).unsqueeze(0);
         return scope.MoveToOuter(torch.exp(-d2 / (2 * sigma * sigma)).to(ScalarType.Float32));
     }

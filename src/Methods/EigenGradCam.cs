@@ -5,7 +5,8 @@ namespace GuidedCam.Methods;
 
 /// <summary>
 /// EigenGrad-CAM (pytorch-grad-cam eigen_grad_cam.py): Eigen-CAM's first principal component taken
-/// on G ⊙ A, so it becomes class-specific; sign rule against Σ_k (G ⊙ A)_k.
+/// on G ⊙ A, so it becomes class-specific; the same sign rule (<see cref="PrincipalProjection.Orient"/>)
+/// against Σ_k (G ⊙ A)_k.
 /// </summary>
 public sealed class EigenGradCam(IReadOnlyDictionary<string, string>? options = null) : CamMethod(options)
 {

@@ -28,6 +28,45 @@ public sealed record MethodGroupResult(IReadOnlyList<SaliencyResult> Results, in
 /// </summary>
 public static class MethodGroup
 {
+    /// <summary>
+    /// <see cref="ExplainAll"/> one image at a time, the results joined in order. A capture's values
+    /// depend on the shape of the batch it was taken of (the convolutions' kernels and reduction order
+    /// follow it), so a map computed with other images beside it would depend on which images those were:
+    /// on the batch, the shard and what a resumed run still lacked. One image per capture is a shape that
+    /// never changes, and on CPU costs about what a batch does per image (docs/spec/determinism.md).
+    /// </summary>
+    public static MethodGroupResult ExplainEach(IReadOnlyList<ISaliencyMethod> methods, SaliencyRequest request)
+    {
+        long n = request.Input.shape[0];
+        if (n == 1) return ExplainAll(methods, request);
+        var parts = new List<MethodGroupResult>();
+        int forward = 0, backward = 0;
+        using var scope = torch.NewDisposeScope();
+        for (long i = 0; i < n; i++)
+        {
+            var one = new SaliencyRequest { Model = request.Model, Input = request.Input.narrow(0, i, 1), Targets = [request.Targets[i]], Layer = request.Layer, Seed = request.Seed };
+            var r = ExplainAll(methods, one);
+            parts.Add(r);
+            forward += r.ForwardPasses;
+            backward += r.BackwardPasses;
+        }
+        var results = new SaliencyResult[methods.Count];
+        for (int m = 0; m < methods.Count; m++)
+        {
+            var each = parts.Select(p => p.Results[m]).ToArray();
+            var low = each.All(r => r.LowRes is not null) ? scope.MoveToOuter(torch.cat(each.Select(r => r.LowRes!).ToArray(), 0)) : null;
+            results[m] = new SaliencyResult
+            {
+                Maps = scope.MoveToOuter(torch.cat(each.Select(r => r.Maps).ToArray(), 0)),
+                LowRes = low,
+                ConstantMaps = each.Sum(r => r.ConstantMaps),
+                ForwardPasses = each.Sum(r => r.ForwardPasses),
+                BackwardPasses = each.Sum(r => r.BackwardPasses),
+            };
+        }
+        return new MethodGroupResult(results, forward, backward);
+    }
+
     public static MethodGroupResult ExplainAll(IReadOnlyList<ISaliencyMethod> methods, SaliencyRequest request)
     {
         var cams = methods.OfType<CamMethod>().ToArray();

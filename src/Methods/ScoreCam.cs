@@ -41,7 +41,7 @@ public sealed class ScoreCam : CamMethod
         var x = ctx.Request.Input;
         long n = a.shape[0], k = a.shape[1];
         long height = x.shape[2], width = x.shape[3];
-        var scores = torch.empty(n, k, dtype: ScalarType.Float32);
+        var scores = torch.empty(n, k, dtype: ScalarType.Float32, device: a.device);
         for (long s = 0; s < n; s++)
         {
             var sample = x.narrow(0, s, 1);
@@ -50,19 +50,22 @@ public sealed class ScoreCam : CamMethod
             {
                 using var chunkScope = torch.NewDisposeScope();
                 long count = Math.Min(_batchSize, k - k0);
-                var channels = a.narrow(0, s, 1).narrow(1, k0, count);                         // 1 × B × h × w
-                var up = nn.functional.interpolate(channels, new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: true)
-                    .transpose(0, 1);                                                            // B × 1 × H × W
+                // Each channel upsampled on its own (B × 1 × h × w, channels as the batch): the interpolation's
+                // vector kernels treat a tail of channels differently, so upsampling B channels together gave
+                // masks that depended on B, and so on the batch-size option (docs/spec/determinism.md).
+                var channels = a.narrow(0, s, 1).narrow(1, k0, count).transpose(0, 1);         // B × 1 × h × w
+                var up = torch.cat(Enumerable.Range(0, (int)count).Select(c =>
+                    nn.functional.interpolate(channels.narrow(0, c, 1), new long[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: true)).ToArray(), 0);
                 var flat = up.reshape(count, -1);
                 var min = flat.min(1).values.reshape(count, 1, 1, 1);
                 var max = flat.max(1).values.reshape(count, 1, 1, 1);
                 var masks = (up - min) / (max - min + 1e-8);
                 var logits = ctx.Request.Model.Forward(sample * masks);
                 ctx.ExtraForwardPasses++;
-                scores[s].narrow(0, k0, count).copy_(logits.select(1, target).to(ScalarType.Float32).cpu());
+                scores[s].narrow(0, k0, count).copy_(logits.select(1, target).to(ScalarType.Float32));
             }
         }
-        var weights = torch.softmax(scores.to(a.device), 1);
+        var weights = torch.softmax(scores, 1);
         return WeightedSum(weights, a);
     }
 }

@@ -21,7 +21,7 @@ public static class ClassProbability
                 throw new ArgumentException($"target class {t} is outside the model's {classes} classes");
         using var scope = torch.NewDisposeScope();
         var logp = logits.detach().to(torch.CPU).to_type(ScalarType.Float64).log_softmax(1);
-        var index = torch.tensor(targets, dtype: ScalarType.Int64).unsqueeze(1);
+        var index = torch.tensor(targets, dtype: ScalarType.Int64, device: torch.CPU).unsqueeze(1);
         var picked = logp.gather(1, index).squeeze(1).exp();
         return picked.data<double>().ToArray();
     }

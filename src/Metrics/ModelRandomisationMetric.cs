@@ -89,13 +89,8 @@ public sealed class ModelRandomisationMetric : MetricBase, ICurveAxis, IDisposab
     public override int Reexplanations(IClassifier model) =>
         Randomizable(model) is { } r ? Depths(r.ParameterizedLayers.Count, Stride).Count : 0;
 
-    /// <summary>The randomisable model behind a counting view (whose copies are then counted on the same counter), or null.</summary>
-    private static IRandomizableClassifier? Randomizable(IClassifier model) => model switch
-    {
-        IRandomizableClassifier r => r,
-        CountingClassifier view => Randomizable(view.Inner),
-        _ => null,
-    };
+    /// <summary>The randomisable model behind the counting and fixed-batch views (which its copies then get too), or null.</summary>
+    private static IRandomizableClassifier? Randomizable(IClassifier model) => ClassifierView.Find<IRandomizableClassifier>(model).Found;
 
     protected override IReadOnlyList<MetricValue> Compute(MetricBatch batch)
     {
@@ -115,8 +110,7 @@ public sealed class ModelRandomisationMetric : MetricBase, ICurveAxis, IDisposab
         {
             int d = depths[s];
             int[] layers = cascading ? Enumerable.Range(0, d).ToArray() : [d - 1];
-            IClassifier randomised = _cache.Get(model, layers, batch.Seed);
-            if (batch.Model is CountingClassifier view) randomised = new CountingClassifier(randomised, view.Counter);
+            IClassifier randomised = ClassifierView.Find<IRandomizableClassifier>(batch.Model).Rewrap(_cache.Get(model, layers, batch.Seed));
             using var scope = torch.NewDisposeScope();
             var maps = reexplain(randomised, batch.Inputs, targets, StepSeed(batch.Seed, d));
             if (maps.dim() != 3 || !maps.shape.SequenceEqual(batch.Maps.shape))

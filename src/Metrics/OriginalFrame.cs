@@ -27,7 +27,7 @@ public static class OriginalFrame
         var m = map.detach().to(torch.CPU).to_type(ScalarType.Float32);
         if (g.IsIdentity) return m.contiguous().data<float>().ToArray();
 
-        var resized = torch.zeros(g.ResizedHeight, g.ResizedWidth, dtype: ScalarType.Float32);
+        var resized = torch.zeros(g.ResizedHeight, g.ResizedWidth, dtype: ScalarType.Float32, device: torch.CPU);
         // The crop window in the resized frame, clipped (a crop larger than the resized image pads).
         int x0 = Math.Max(0, g.CropX), y0 = Math.Max(0, g.CropY);
         int x1 = Math.Min(g.ResizedWidth, g.CropX + g.InputWidth), y1 = Math.Min(g.ResizedHeight, g.CropY + g.InputHeight);

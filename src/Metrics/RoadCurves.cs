@@ -111,7 +111,7 @@ public static class RoadCurves
                 {
                     var unit = batch.Units[j / jobsPerUnit];
                     using var generator = new torch.Generator(NoiseSeed(seed, unit.Item.Id, unit.ModelTarget, j % jobsPerUnit));
-                    return torch.randn(new long[] { x.shape[1], h, w }, generator: generator);
+                    return torch.randn(new long[] { x.shape[1], h, w }, device: torch.CPU, generator: generator);
                 })).to(x.device).to_type(imputed.dtype);
                 imputed = imputed + noise * eps * removed.to_type(imputed.dtype);
             }

@@ -34,7 +34,7 @@ public sealed class ForwardBenchmark(IClassifier model, long channels, long heig
         var sizes = batchSizes.Distinct().ToArray();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var inputs = sizes.ToDictionary(b => b, b => torch.randn(new long[] { b, channels, height, width }, generator: new torch.Generator(0)).to(model.Device));
+        var inputs = sizes.ToDictionary(b => b, b => torch.randn(new long[] { b, channels, height, width }, device: torch.CPU, generator: new torch.Generator(0)).to(model.Device));
         var calls = sizes.ToDictionary(b => b, b => Math.Max(1, (MinImagesPerPass + b - 1) / b));
         foreach (int b in sizes)
             for (int w = 0; w < Warmup; w++) Forward(inputs[b], 1);

@@ -191,6 +191,6 @@ public sealed class MethodBenchmark
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var logits = _model.Forward(_inputs);
-        return logits.argmax(1).cpu().data<long>().ToArray();
+        return ClassifierExtensions.Top1(logits);
     }
 }

@@ -155,10 +155,10 @@ public static class BenchCommand
         {
             var ds = new SyntheticDataset("bench", n, 0, "test");
             var data = ds.ItemIds.SelectMany(id => ds.Load(id, m.Preprocessing).Input).ToArray();
-            return torch.tensor(data, new long[] { n, 3, ds.ImageSize, ds.ImageSize });
+            return torch.tensor(data, new long[] { n, 3, ds.ImageSize, ds.ImageSize }, device: torch.CPU);
         }
         int size = m.Preprocessing.Crop ?? m.Preprocessing.ResizeHeight ?? 224;
         var g = new torch.Generator(0);
-        return torch.randn(new long[] { n, 3, size, size }, generator: g);
+        return torch.randn(new long[] { n, 3, size, size }, device: torch.CPU, generator: g);
     }
 }

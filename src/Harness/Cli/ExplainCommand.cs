@@ -52,7 +52,7 @@ public static class ExplainCommand
         Tensor logits;
         using (torch.no_grad()) logits = m.Classifier.Forward(x);
         long[] targets;
-        if (targetArg == "top1") targets = logits.argmax(1).data<long>().ToArray();
+        if (targetArg == "top1") targets = ClassifierExtensions.Top1(logits);
         else if (long.TryParse(targetArg, out long t) && t >= 0 && t < m.Classifier.NumClasses) targets = Enumerable.Repeat(t, (int)x.shape[0]).ToArray();
         else throw new ArgumentException($"--target must be top1 or a class index in 0..{m.Classifier.NumClasses - 1}, not '{targetArg}'");
 

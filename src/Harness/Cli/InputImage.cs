@@ -29,9 +29,9 @@ public static class InputImage
             if (shape[2] == 0 || shape[3] == 0 || shape[0] == 0) throw new ArgumentException($"{path}: empty tensor ({string.Join("×", a.Shape)})");
             // NaN or infinity propagates into every map and the top-1 class: refused rather than explained.
             if (Npy.FirstNonFinite(a.Data) is { } bad) throw new InvalidDataException($"{path}: the input holds a non-finite value ({bad}); inputs must be finite");
-            return (TorchSharp.torch.tensor(a.Data, shape), PreprocessGeometry.Identity((int)shape[3], (int)shape[2]));
+            return (TorchSharp.torch.tensor(a.Data, shape, device: TorchSharp.torch.CPU), PreprocessGeometry.Identity((int)shape[3], (int)shape[2]));
         }
         var (input, geometry) = ImagePreprocessor.Load(path, Path.GetFileName(path), preprocessing);
-        return (TorchSharp.torch.tensor(input, new long[] { 1, 3, geometry.InputHeight, geometry.InputWidth }), geometry);
+        return (TorchSharp.torch.tensor(input, new long[] { 1, 3, geometry.InputHeight, geometry.InputWidth }, device: TorchSharp.torch.CPU), geometry);
     }
 }

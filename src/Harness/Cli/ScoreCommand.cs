@@ -65,9 +65,11 @@ public static class ScoreCommand
         n = maps.shape[0];
         if (x.shape[0] != n) x = x.expand(n, 3, h, w).contiguous();
 
+        // Forwards in the run's fixed chunks, so a score here equals the cell a run computes (FixedBatchClassifier).
+        using var classifier = new FixedBatchClassifier(m.Classifier, ExperimentConfig.DefaultForwardBatchSize);
         Tensor logits;
-        using (torch.no_grad()) logits = m.Classifier.Forward(x);
-        long[] top1 = logits.argmax(1).data<long>().ToArray();
+        using (torch.no_grad()) logits = classifier.Forward(x);
+        long[] top1 = ClassifierExtensions.Top1(logits);
         long[] targets;
         if (request.Target == "top1") targets = top1;
         else if (long.TryParse(request.Target, NumberStyles.Integer, CultureInfo.InvariantCulture, out long t) && t >= 0 && t < m.Classifier.NumClasses)
@@ -102,10 +104,10 @@ public static class ScoreCommand
         {
             int i1 = (int)Math.Min(n, i0 + request.BatchSize);
             using var batchScope = torch.NewDisposeScope();
-            var rows = torch.arange(i0, i1, dtype: ScalarType.Int64);
+            var rows = torch.arange(i0, i1, dtype: ScalarType.Int64, device: x.device);
             var batch = new MetricBatch
             {
-                Model = m.Classifier,
+                Model = classifier,
                 Inputs = x.index_select(0, rows),
                 Maps = maps.index_select(0, rows),
                 Units = units[i0..i1],
@@ -204,6 +206,6 @@ public static class ScoreCommand
             throw new ArgumentException($"{mapPath}: the map is {shape[1]}×{shape[2]} but the input {inputPath} is {h}×{w} (maps must be at the network input's size)");
         if (shape[0] != samples && samples != 1)
             throw new ArgumentException($"{mapPath}: {shape[0]} maps for {samples} input samples in {inputPath} (give one map per sample, or one input for all maps)");
-        return torch.tensor(a.Data, shape);
+        return torch.tensor(a.Data, shape, device: torch.CPU);
     }
 }

@@ -16,7 +16,7 @@ namespace GuidedCam.Harness.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    private static readonly string[] TopKeys = { "name", "seed", "device", "threads", "batch-size", "output", "qualitative", "reference", "post-hoc", "models", "datasets", "methods", "metrics" };
+    private static readonly string[] TopKeys = { "name", "seed", "device", "threads", "batch-size", "forward-batch-size", "output", "qualitative", "reference", "post-hoc", "models", "datasets", "methods", "metrics" };
 
     public static ExperimentConfig Load(string path)
     {
@@ -103,6 +103,7 @@ public static class ConfigLoader
             Device = Str("device", "cpu"),
             Threads = Int("threads", 2, 1, 1024),
             BatchSize = Int("batch-size", 16, 1, 65536),
+            ForwardBatchSize = Int("forward-batch-size", ExperimentConfig.DefaultForwardBatchSize, 1, 4096),
             Output = Str("output", "results"),
             Qualitative = Int("qualitative", 6, 0, 10_000),
             Reference = Str("reference", MethodRegistry.Reference),

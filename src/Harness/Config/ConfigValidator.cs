@@ -163,7 +163,7 @@ public static class ConfigValidator
             }
             int h = item.Geometry.InputHeight, w = item.Geometry.InputWidth;
             using var scope = TorchSharp.torch.NewDisposeScope();
-            var x = TorchSharp.torch.tensor(item.Input, new long[] { 1, 3, h, w }).to(m.Classifier.Device);
+            var x = TorchSharp.torch.tensor(item.Input, new long[] { 1, 3, h, w }, device: m.Classifier.Device);
             var cap = LayerCapture.Capture(m.Classifier, x, new long[] { 0 }, layer, withGradients: false);
             if (cap.Activations.dim() == 3)
                 throw new ArgumentException($"model '{m.Name}': target layer '{layer}' gives a 3-d output ({string.Join("×", cap.Activations.shape)}), CAM methods need N×K×h×w; " +

@@ -29,6 +29,13 @@ public sealed record ExperimentConfig
     public string Device { get; init; } = "cpu";
     public int Threads { get; init; } = 2;
     public int BatchSize { get; init; } = 16;
+    /// <summary>
+    /// Images per gradient-free forward call (<see cref="GuidedCam.Core.FixedBatchClassifier"/>): every such forward runs in
+    /// chunks of exactly this size, so values do not depend on <see cref="BatchSize"/>, shards or resumption.
+    /// </summary>
+    public int ForwardBatchSize { get; init; } = DefaultForwardBatchSize;
+    /// <summary>16: on CPU as fast per image as 64 for the models measured (issue table in docs/spec/determinism.md).</summary>
+    public const int DefaultForwardBatchSize = 16;
     /// <summary>Base folder for run folders (results/&lt;name&gt;), relative to the working directory.</summary>
     public string Output { get; init; } = "results";
     /// <summary>How many items get saved maps for the qualitative grid.</summary>

@@ -12,8 +12,13 @@ namespace GuidedCam.Harness.Models;
 /// </summary>
 public sealed class ReshapingClassifier : ClassifierView
 {
-    public ReshapingClassifier(IClassifier inner, TokenReshape reshape, string? layer = null) : base(inner)
+    private readonly bool _ownsInner;
+
+    public ReshapingClassifier(IClassifier inner, TokenReshape reshape, string? layer = null) : this(inner, reshape, layer, ownsInner: true) { }
+
+    private ReshapingClassifier(IClassifier inner, TokenReshape reshape, string? layer, bool ownsInner) : base(inner)
     {
+        _ownsInner = ownsInner;
         Reshape = reshape;
         ReshapedLayer = layer ?? inner.DefaultTargetLayer;
         inner.RequireLayer(ReshapedLayer);
@@ -33,6 +38,15 @@ public sealed class ReshapingClassifier : ClassifierView
         return Inner.Forward(input, wrapped);
     }
 
-    /// <summary>The decorated model belongs to this view (the loader hands only the view on).</summary>
-    public override void Dispose() => Inner.Dispose();
+    /// <summary>A randomised copy of the inner model is seen through the same reshape (model randomisation on a ViT).</summary>
+    public override bool CarriesOver => true;
+
+    /// <summary>The view over <paramref name="other"/> does not own it: the copy belongs to whoever made it.</summary>
+    public override ClassifierView Over(IClassifier other) => new ReshapingClassifier(other, Reshape, ReshapedLayer, ownsInner: false);
+
+    /// <summary>The decorated model belongs to this view (the loader hands only the view on), except in a view made by <see cref="Over"/>.</summary>
+    public override void Dispose()
+    {
+        if (_ownsInner) Inner.Dispose();
+    }
 }

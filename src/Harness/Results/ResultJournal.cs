@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using GuidedCam.Core;
 using GuidedCam.Harness.Datasets;
 
 namespace GuidedCam.Harness.Results;
@@ -27,7 +28,8 @@ namespace GuidedCam.Harness.Results;
 public sealed class ResultJournal : IDisposable
 {
     public const string FileName = "journal.sqlite";
-    public const int SchemaVersion = 2;
+    /// <summary>3: option texts escape ; = [ ] @ \ (<see cref="OptionResolver.Canonical"/>). 2 had the same layout with unescaped texts.</summary>
+    public const int SchemaVersion = 3;
 
     private readonly SqliteConnection _db;
 
@@ -97,11 +99,69 @@ public sealed class ResultJournal : IDisposable
         bool hasSets = Scalar(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'result_sets';") is not null;
         bool hasInfo = Scalar(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_info';") is not null;
         long? version = hasInfo && Scalar(db, "SELECT version FROM schema_info LIMIT 1;") is long v ? v : null;
+        if (!hasSets && version == 2)
+        {
+            UpgradeUnescapedKeys(db, path);
+            return;
+        }
         if (hasSets || (version is not null && version < SchemaVersion))
             throw new InvalidDataException(
                 $"{path}: a journal of the earlier result-set format (schema {version ?? 1}); this guidedcam keeps cells (schema {SchemaVersion}) and does not write into it — run into a new folder (--out), the old folder stays readable by the guidedcam that wrote it");
         if (version is not null && version > SchemaVersion)
             throw new InvalidDataException($"{path}: journal schema {version} was written by a newer guidedcam; this one reads schema {SchemaVersion}");
+    }
+
+    /// <summary>
+    /// Schema 2 wrote option texts unescaped. Every text it holds is read back under the old rule (parts
+    /// split at ';', key and value at the first '=') and written in the escaped form: where that gives the
+    /// same text for every cell, map and mark (no option held ; = [ ] @ or \ — true of every built-in
+    /// option), no key changes and only the version number is raised. Otherwise the journal is refused in
+    /// one line naming the first such text: its keys were ambiguous, and cells are never re-keyed silently.
+    /// </summary>
+    private static void UpgradeUnescapedKeys(SqliteConnection db, string path)
+    {
+        foreach (string sql in new[]
+        {
+            "SELECT DISTINCT method_options FROM cells", "SELECT DISTINCT metric_options FROM cells",
+            "SELECT DISTINCT method_key FROM cells", "SELECT DISTINCT metric_key FROM cells",
+            "SELECT DISTINCT method_key FROM maps", "SELECT DISTINCT method_key FROM marks", "SELECT DISTINCT metric_key FROM marks",
+        })
+        {
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = sql + ";";
+            using var r = cmd.ExecuteReader();
+            bool isKey = sql.Contains("_key");
+            while (r.Read())
+            {
+                string text = r.GetString(0);
+                string options = isKey ? OptionsOfKey(text) : text;
+                if (!SameUnderEscaping(options))
+                    throw new InvalidDataException(
+                        $"{path}: a journal of schema 2 whose option text '{text}' holds one of ; = [ ] @ \\ in a value, which made keys ambiguous; this guidedcam escapes them and does not re-key cells — run into a new folder (--out)");
+            }
+        }
+        using var tx = db.BeginTransaction();
+        Exec(db, $"UPDATE schema_info SET version = {SchemaVersion};", tx);
+        tx.Commit();
+    }
+
+    /// <summary>The options part of a schema-2 key "id[options]" or "id[options]@seed" ("" when it has none).</summary>
+    private static string OptionsOfKey(string key)
+    {
+        int open = key.IndexOf('[');
+        int close = key.LastIndexOf(']');
+        return open < 0 || close < open ? "" : key[(open + 1)..close];
+    }
+
+    private static bool SameUnderEscaping(string oldText)
+    {
+        if (oldText.Length == 0) return true;
+        var parts = oldText.Split(';');
+        if (parts.Any(p => p.IndexOf('=') <= 0)) return false;
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string p in parts)
+            if (!d.TryAdd(p[..p.IndexOf('=')], p[(p.IndexOf('=') + 1)..])) return false;
+        return OptionResolver.Canonical(d) == oldText;
     }
 
     private void CreateSchema()

@@ -57,7 +57,26 @@ public sealed class RunFolder : IDisposable
             throw new ArgumentException($"{full}: is a file, not a run folder; {verb} needs a new or empty folder or a run folder (one with {ResultJournal.FileName})");
         if (!Directory.Exists(full) || IsRunFolder(full)) return;
         if (Directory.EnumerateFileSystemEntries(full).Any(e => Path.GetFileName(e) is not (LockFileName or HolderFileName)))
+        {
+            // A writer that started a moment ago holds the lock and has not written its journal yet: name it.
+            if (HolderOfTakenLock(full) is { } holder)
+                throw new ArgumentException($"{full}: another writer holds the run folder ({holder}); {verb} waits for no one — run again when it has finished");
             throw new ArgumentException($"{full}: the folder exists, is not empty and is not a run folder (no {ResultJournal.FileName}); {verb} writes only into a new or empty folder or a run folder — choose another --out");
+        }
+    }
+
+    /// <summary>The holder's line when another process holds the writer lock of <paramref name="full"/>, else null.</summary>
+    private static string? HolderOfTakenLock(string full)
+    {
+        string lockPath = Path.Combine(full, LockFileName);
+        if (!File.Exists(lockPath)) return null;
+        try
+        {
+            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return null;
+        }
+        catch (IOException) { return WaitForHolder(Path.Combine(full, HolderFileName)); }
+        catch (UnauthorizedAccessException) { return null; }
     }
 
     /// <summary>
@@ -126,10 +145,13 @@ public sealed class RunFolder : IDisposable
         return new RunFolder(full, stream, holderPath, previous);
     }
 
-    /// <summary>The holder file's line; the holder writes it right after taking the lock, so wait briefly when it is not there yet.</summary>
+    /// <summary>
+    /// The holder file's line; the holder writes it right after taking the lock, so wait when it is not there
+    /// yet (up to 5 s: a loaded machine may pause the holder between the two steps).
+    /// </summary>
     private static string WaitForHolder(string holderPath)
     {
-        for (int i = 0; i < 20; i++)
+        for (int i = 0; i < 200; i++)
         {
             string? h = File.Exists(holderPath) ? ReadHolder(holderPath) : null;
             if (h is not null) return h;

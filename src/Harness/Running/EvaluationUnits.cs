@@ -59,7 +59,7 @@ public sealed class EvaluationUnits
             var input = missing.Length == items.Count ? x : x.index_select(0, torch.tensor(missing.Select(i => (long)i).ToArray(), device: x.device));
             Tensor logits;
             using (torch.no_grad()) logits = model.Forward(input).cpu().to(ScalarType.Float32).contiguous();
-            var top1 = logits.argmax(1).data<long>().ToArray();
+            var top1 = ClassifierExtensions.Top1(logits);
             for (int k = 0; k < missing.Length; k++)
             {
                 int i = missing[k];
@@ -76,7 +76,7 @@ public sealed class EvaluationUnits
         int classes = all[0].Logits.Length;
         var flat = new float[all.Length * classes];
         for (int i = 0; i < all.Length; i++) Array.Copy(all[i].Logits, 0, flat, (long)i * classes, classes);
-        var clean = torch.tensor(flat, new long[] { all.Length, classes }).to(x.device);
+        var clean = torch.tensor(flat, new long[] { all.Length, classes }, device: x.device);
         return new EvaluationUnits(items, all, clean, fresh);
     }
 }

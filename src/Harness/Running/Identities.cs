@@ -19,7 +19,12 @@ namespace GuidedCam.Harness.Running;
 /// </summary>
 public static class Identities
 {
-    public static ComponentIdentity Model(RunModel model, string layer)
+    /// <summary>
+    /// The model's identity. A `forward-batch-size` other than the default is part of it: the forwards'
+    /// shape decides their float rounding (docs/spec/determinism.md), so cells made with another chunk
+    /// size are kept apart instead of mixed; the default leaves the identity as it always was.
+    /// </summary>
+    public static ComponentIdentity Model(RunModel model, string layer, int forwardBatchSize = ExperimentConfig.DefaultForwardBatchSize)
     {
         var spec = model.Spec;
         string? file = spec.Weights ?? spec.Onnx ?? (spec.Arch == BuiltinModel.Arch ? BuiltinModel.DefaultWeightsPath : null);
@@ -33,15 +38,17 @@ public static class Identities
             $"classes={model.Classifier.NumClasses}",
             $"seed={spec.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
         };
+        if (forwardBatchSize != ExperimentConfig.DefaultForwardBatchSize)
+            lines.Add($"forward-batch-size={forwardBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         // A perturbed copy is another model: its cells live beside the original's (whose identity has no such line).
         if (spec.Perturb is { } p) lines.Add($"perturb={p.Describe()}");
         return ComponentIdentity.Of(model.Name, string.Join('\n', lines));
     }
 
     /// <summary>What a perturbed copy is a copy of (the identity of its entry without `perturb:`); null for a model as loaded.</summary>
-    public static ViewPerturbation? Perturbation(RunModel model, string layer) =>
+    public static ViewPerturbation? Perturbation(RunModel model, string layer, int forwardBatchSize = ExperimentConfig.DefaultForwardBatchSize) =>
         model.Spec.Perturb is { } p
-            ? new ViewPerturbation(Model(model with { Spec = model.Spec with { Perturb = null } }, layer).Key, p.Weights, p.Input, p.Seed, p.Test)
+            ? new ViewPerturbation(Model(model with { Spec = model.Spec with { Perturb = null } }, layer, forwardBatchSize).Key, p.Weights, p.Input, p.Seed, p.Test)
             : null;
 
     private static readonly string[] SelectionKeys = { "root", "limit", "sample", "classes", "count" };

@@ -81,7 +81,7 @@ public sealed class MapSource(IResultSink sink, string modelKey, string datasetK
             var input = rows.Length == x.shape[0] && rows.SequenceEqual(Enumerable.Range(0, rows.Length))
                 ? x : x.index_select(0, torch.tensor(rows.Select(r => (long)r).ToArray(), device: x.device));
             var request = new SaliencyRequest { Model = model, Input = input, Targets = targets, Layer = layer, Seed = seed };
-            var r = MethodGroup.ExplainAll(members.Select(m => methods[m]).ToArray(), request);
+            var r = MethodGroup.ExplainEach(members.Select(m => methods[m]).ToArray(), request);
             for (int k = 0; k < members.Length; k++) results[members[k]] = r.Results[k];
         }
         return results;
@@ -115,9 +115,8 @@ public sealed class MapSource(IResultSink sink, string modelKey, string datasetK
             var members = group.ToArray();
             var (kind, rows, cols, h, w) = group.Key;
             var flat = members.SelectMany(t => t.m.Values()).ToArray();
-            var t = torch.tensor(flat, new long[] { members.Length, rows, cols });
+            var t = torch.tensor(flat, new long[] { members.Length, rows, cols }, device: device);
             var maps = kind == StoredMapKind.Raw ? SaliencyPostProcessing.Apply(t, h, w) : t;
-            maps = maps.to(device);
             for (int k = 0; k < members.Length; k++) result[members[k].i] = maps[k];
         }
         return result;

@@ -21,6 +21,7 @@ public static class ResolvedConfig
             ["device"] = cfg.Device,
             ["threads"] = cfg.Threads,
             ["batch-size"] = cfg.BatchSize,
+            ["forward-batch-size"] = cfg.ForwardBatchSize,
             ["output"] = cfg.Output,
             ["qualitative"] = cfg.Qualitative,
             ["reference"] = cfg.Reference,

@@ -61,8 +61,8 @@ public sealed class RunPlan : IDisposable
             foreach (var model in checkedPlan.Models)
             {
                 string layer = model.Layer;
-                var modelId = Identities.Model(model, layer);
-                viewModels.Add(new ViewEntry(model.Name, modelId.Key) { Perturbation = Identities.Perturbation(model, layer) });
+                var modelId = Identities.Model(model, layer, cfg.ForwardBatchSize);
+                viewModels.Add(new ViewEntry(model.Name, modelId.Key) { Perturbation = Identities.Perturbation(model, layer, cfg.ForwardBatchSize) });
                 foreach (var (entry, dataset) in checkedPlan.Datasets)
                 {
                     var datasetId = Identities.Dataset(entry, dataset, cfg.Seed);

@@ -51,9 +51,10 @@ public sealed class Runner
         var forwardTime = TimeSpan.Zero;
         foreach (var stage in plan.Stages)
         {
-            // Every pass of the stage (clean logits, captures, the methods' own, the metrics') goes through the counting view.
+            // Every pass of the stage (clean logits, captures, the methods' own, the metrics') goes through the counting view,
+            // and every gradient-free forward in chunks of one fixed size (FixedBatchClassifier: values independent of batches and shards).
             var passes = new PassCounter();
-            var counter = new CountingClassifier(stage.Model.Classifier, passes);
+            var counter = new CountingClassifier(new FixedBatchClassifier(stage.Model.Classifier, cfg.ForwardBatchSize), passes);
             var stageClock = System.Diagnostics.Stopwatch.StartNew();
             var stageCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             var labels = LabelMapping.Between(stage.Dataset, stage.Model);
@@ -126,7 +127,7 @@ public sealed class Runner
         int h = items[0].Geometry.InputHeight, w = items[0].Geometry.InputWidth;
         var flat = new float[items.Count * 3 * h * w];
         for (int i = 0; i < items.Count; i++) Array.Copy(items[i].Input, 0, flat, (long)i * 3 * h * w, 3 * h * w);
-        var x = torch.tensor(flat, new long[] { items.Count, 3, h, w }).to(model.Device);
+        var x = torch.tensor(flat, new long[] { items.Count, 3, h, w }, device: model.Device);
 
         var units = EvaluationUnits.Build(items, x, stage.State, model, labels);
         commit.Units.AddRange(units.Fresh);
@@ -159,7 +160,7 @@ public sealed class Runner
                 var metric = plan.Metrics[k];
                 string metricOptions = ResultRecord.CanonicalOptions(metric.Options);
                 foreach (var v in evaluation.Evaluate(metric, rows, methodKey, maps,
-                    (other, inputs, targets, seed) => method.Explain(new GuidedCam.Methods.SaliencyRequest { Model = other, Input = inputs, Targets = targets, Layer = stage.Layer, Seed = seed }).Maps))
+                    (other, inputs, targets, seed) => GuidedCam.Methods.MethodGroup.ExplainEach([method], new GuidedCam.Methods.SaliencyRequest { Model = other, Input = inputs, Targets = targets, Layer = stage.Layer, Seed = seed }).Results[0].Maps))
                     commit.Cells.Add(new JournalCell(stage.ModelId.Key, stage.DatasetId.Key, v.ItemId, v.Target, v.DatasetClass, method.Id, methodOptions, methodKey,
                         metric.Id, metricOptions, v.Value, v.Flagged, v.Curve));
                 foreach (int r in rows)

@@ -56,7 +56,7 @@ public static class SyntheticTrainer
             for (int start = 0; start < n; start += o.BatchSize)
             {
                 using var scope = torch.NewDisposeScope();
-                var idx = torch.tensor(order.Skip(start).Take(o.BatchSize).Select(i => (long)i).ToArray());
+                var idx = torch.tensor(order.Skip(start).Take(o.BatchSize).Select(i => (long)i).ToArray(), device: torch.CPU);
                 var xb = xTrain.index_select(0, idx);
                 var yb = yTrain.index_select(0, idx);
                 optimizer.zero_grad();
@@ -107,6 +107,6 @@ public static class SyntheticTrainer
             Array.Copy(item.Input, 0, data, (long)i * 3 * s * s, item.Input.Length);
             labels[i] = item.Objects[0].ClassIndex;
         });
-        return (torch.tensor(data, new long[] { ds.ItemIds.Count, 3, s, s }), torch.tensor(labels));
+        return (torch.tensor(data, new long[] { ds.ItemIds.Count, 3, s, s }, device: torch.CPU), torch.tensor(labels, device: torch.CPU));
     }
 }

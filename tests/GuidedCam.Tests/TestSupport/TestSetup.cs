@@ -13,8 +13,20 @@ public static class TestSetup
         lock (Gate)
         {
             if (_done) return;
-            TorchRuntime.Initialize(threads: Math.Min(2, Environment.ProcessorCount));
+            TorchRuntime.Initialize(threads: DefaultThreads);
             _done = true;
         }
+    }
+
+    /// <summary>The thread count every torch test runs with (restored by <see cref="WithThreads{T}"/>).</summary>
+    public static int DefaultThreads => Math.Min(2, Environment.ProcessorCount);
+
+    /// <summary>Runs <paramref name="work"/> with libtorch on <paramref name="threads"/> intra-op threads, then restores the default.</summary>
+    public static T WithThreads<T>(int threads, Func<T> work)
+    {
+        Torch();
+        TorchRuntime.Initialize(threads: threads);
+        try { return work(); }
+        finally { TorchRuntime.Initialize(threads: DefaultThreads); }
     }
 }

@@ -316,13 +316,14 @@ public sealed partial class OnnxClassifier : ClassifierBase, IClassifier
         return moved.DetachFromDisposeScope();
     }
 
+    /// <summary>A Constant node's value, decoded on the host like the initialisers; <see cref="Freeze"/> moves it to the model's device.</summary>
     private static Tensor ConstantValue(OnnxNode n, string baseDir)
     {
         if (n.TensorAttribute("value") is TensorProto proto) return OnnxTensors.ToTensor(proto, baseDir, n.File);
-        if (n.HasAttribute("value_float")) return torch.tensor(n.Float("value_float", 0));
-        if (n.Floats("value_floats") is float[] fs) return torch.tensor(fs);
-        if (n.HasAttribute("value_int")) return torch.tensor(n.Int("value_int", 0));
-        if (n.Ints("value_ints") is long[] ls) return torch.tensor(ls);
+        if (n.HasAttribute("value_float")) return torch.tensor(n.Float("value_float", 0), device: torch.CPU);
+        if (n.Floats("value_floats") is float[] fs) return torch.tensor(fs, device: torch.CPU);
+        if (n.HasAttribute("value_int")) return torch.tensor(n.Int("value_int", 0), device: torch.CPU);
+        if (n.Ints("value_ints") is long[] ls) return torch.tensor(ls, device: torch.CPU);
         throw n.Error("supported value attributes are value, value_float(s), value_int(s)");
     }
 

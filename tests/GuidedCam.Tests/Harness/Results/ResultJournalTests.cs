@@ -136,6 +136,61 @@ public class ResultJournalTests : IDisposable
         Assert.False(File.Exists(path + "-wal") && new FileInfo(path + "-wal").Length > 0);
     }
 
+    /// <summary>A journal as schema 2 wrote it: cells whose option texts are the unescaped "k=v;k=v".</summary>
+    private static string SchemaTwoJournal(string name, string metricOptions)
+    {
+        string dir = EngineFixtures.TempDir(name);
+        string path = ResultJournal.PathIn(dir);
+        using (var j = ResultJournal.Open(path)) { }
+        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = """
+            UPDATE schema_info SET version = 2;
+            INSERT INTO cells VALUES ('m', 'd', 'a', 1, NULL, 'gradcam', '', 'gradcam', 'road', $o, 'road[' || $o || ']', 0.5, 0, NULL);
+            """;
+        cmd.Parameters.AddWithValue("$o", metricOptions);
+        cmd.ExecuteNonQuery();
+        return path;
+    }
+
+    private static long Version(string path)
+    {
+        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT version FROM schema_info;";
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    [Fact]
+    public void A_schema_2_journal_with_plain_option_texts_is_upgraded_and_keeps_every_key()
+    {
+        // Built-in options hold no ; = [ ] @ \ in a value, so the escaped texts are the old texts.
+        string path = SchemaTwoJournal("journal-v2", "noise=0.01;percentiles=10,20;target=predicted");
+        using (var j = ResultJournal.Open(path))
+        {
+            var cell = Assert.Single(j.ReadAllCells());
+            Assert.Equal("road[noise=0.01;percentiles=10,20;target=predicted]", cell.MetricKey);
+        }
+        Assert.Equal(ResultJournal.SchemaVersion, Version(path));
+    }
+
+    [Fact]
+    public void A_schema_2_journal_with_an_ambiguous_option_text_is_refused_in_one_line_and_left_untouched()
+    {
+        // "a=x@1" holds '@', which the escaped form writes as "a=x\@1": the cell would change its key.
+        string path = SchemaTwoJournal("journal-v2-ambiguous", "a=x@1");
+        byte[] before = File.ReadAllBytes(path);
+        var e = Assert.Throws<InvalidDataException>(() => ResultJournal.Open(path));
+        Assert.Contains("a=x@1", e.Message);
+        Assert.Contains("does not re-key", e.Message);
+        Assert.Contains(path, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal(2, Version(path));
+    }
+
     [Fact]
     public void A_failing_commit_leaves_nothing_of_the_batch()
     {

@@ -45,6 +45,30 @@ public sealed class RunFolderTests : IDisposable
     }
 
     [Fact]
+    public void A_second_writer_that_starts_before_the_first_wrote_its_journal_is_told_who_holds_the_folder()
+    {
+        // Two runs started within one second: the first holds the lock and has written its log but not
+        // yet its journal, so the folder is neither empty nor a run folder. The second must still name the holder.
+        string dir = Path.Combine(_root, "run");
+        using var first = RunFolder.Lock(dir, "run");
+        File.WriteAllText(Path.Combine(dir, "run.log"), "starting\n");
+        var e = Assert.Throws<ArgumentException>(() => RunFolder.Lock(dir, "run"));
+        Assert.Contains("another writer holds the run folder", e.Message);
+        Assert.Contains($"pid {Environment.ProcessId} on {Environment.MachineName}", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void A_non_run_folder_without_a_writer_is_still_refused_as_not_a_run_folder()
+    {
+        string dir = Path.Combine(_root, "stale");
+        using (RunFolder.Lock(dir, "run")) { }
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "mine");
+        var e = Assert.Throws<ArgumentException>(() => RunFolder.Lock(dir, "run"));
+        Assert.Contains("is not a run folder", e.Message);
+    }
+
+    [Fact]
     public void A_lock_left_by_a_killed_writer_is_taken_over_and_reported()
     {
         string dir = Path.Combine(_root, "run");
