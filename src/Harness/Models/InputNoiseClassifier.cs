@@ -27,7 +27,7 @@ public sealed class InputNoiseClassifier(IClassifier inner, double sigma, int se
             if (!_fields.TryGetValue(key, out var field))
             {
                 var z = ModelNoise.Normals((int)shape.Aggregate(1L, (a, b) => a * b), seed, "input|" + key);
-                field = tensor(z.Select(v => (float)(sigma * v)).ToArray(), shape, ScalarType.Float32, input.device).DetachFromDisposeScope();
+                field = tensor(z.Select(v => (float)(sigma * v)).ToArray(), shape, ScalarType.Float32, device: input.device).DetachFromDisposeScope();
                 _fields[key] = field;
             }
             return field;

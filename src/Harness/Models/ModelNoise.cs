@@ -32,7 +32,7 @@ public static class ModelNoise
                     var values = tensor.cpu().data<float>().ToArray();
                     var noise = Normals(values.Length, perturbation.Seed, "weights|" + name);
                     for (int i = 0; i < values.Length; i++) values[i] = (float)(values[i] * (1 + perturbation.Weights * noise[i]));
-                    using var replacement = torch.tensor(values, tensor.shape, ScalarType.Float32, tensor.device);
+                    using var replacement = torch.tensor(values, tensor.shape, ScalarType.Float32, device: tensor.device);
                     tensor.copy_(replacement);
                 }
         }
