@@ -175,12 +175,12 @@ public sealed class RankFigureExporter : FigureExporter
         var methods = across.Methods;
         int k = methods.Count;
         var labels = methods.Select(m => $"{results.MethodLabel(m.Method)} ({m.MeanRank.ToString("0.00", CultureInfo.InvariantCulture)})").ToList();
-        const double pxPerRank = 64, pxPerUnit = 64, charPx = 8.2;
+        const double pxPerRank = 64, pxPerUnit = 64, charPx = 11.5;
         double labelUnits = (labels.Max(l => l.Length) * charPx + 24) / pxPerRank;
         int half = (k + 1) / 2;
         int rows = Math.Max(half, k - half);
         var cliques = Cliques(across);
-        double step = 0.5, cliqueStep = 0.28;
+        double step = 0.62, cliqueStep = 0.28;
         double firstRow = -0.35 - cliqueStep * cliques.Count;
         var axis = plt.Add.Line(1, 0, k, 0);
         axis.LineColor = Colors.Black;
@@ -190,7 +190,7 @@ public sealed class RankFigureExporter : FigureExporter
             var tick = plt.Add.Line(r, 0, r, 0.12);
             tick.LineColor = Colors.Black;
             tick.LineWidth = 2;
-            Label(plt, r.ToString(CultureInfo.InvariantCulture), r, 0.18, Alignment.LowerCenter, 13);
+            Label(plt, r.ToString(CultureInfo.InvariantCulture), r, 0.18, Alignment.LowerCenter, 17);
         }
         double leftEdge = 0.6, rightEdge = k + 0.4;
         for (int i = 0; i < k; i++)
@@ -206,7 +206,7 @@ public sealed class RankFigureExporter : FigureExporter
                 line.LineColor = Colors.Black;
                 line.LineWidth = 1.5f;
             }
-            Label(plt, labels[i], left ? edge - 0.08 : edge + 0.08, y, left ? Alignment.MiddleRight : Alignment.MiddleLeft, 13);
+            Label(plt, labels[i], left ? edge - 0.08 : edge + 0.08, y, left ? Alignment.MiddleRight : Alignment.MiddleLeft, 18);
         }
         for (int c = 0; c < cliques.Count; c++)
         {
@@ -220,14 +220,14 @@ public sealed class RankFigureExporter : FigureExporter
             var cd = plt.Add.Line(1, 0.75, 1 + across.CriticalDifference, 0.75);
             cd.LineColor = Colors.Black;
             cd.LineWidth = 2;
-            Label(plt, $"CD = {across.CriticalDifference.ToString("0.00", CultureInfo.InvariantCulture)}", 1 + across.CriticalDifference / 2, 0.82, Alignment.LowerCenter, 12);
+            Label(plt, $"CD = {across.CriticalDifference.ToString("0.00", CultureInfo.InvariantCulture)}", 1 + across.CriticalDifference / 2, 0.82, Alignment.LowerCenter, 16);
         }
         double left0 = leftEdge - labelUnits, right0 = rightEdge + labelUnits;
         string friedman = across.Friedman is { } f ? $"; Friedman χ² = {f.Statistic.ToString("0.0", CultureInfo.InvariantCulture)}, p = {f.PValue.ToString("0.###e0", CultureInfo.InvariantCulture)}" : "";
-        Label(plt, title, (left0 + right0) / 2, 1.55, Alignment.LowerCenter, 16, true);
+        Label(plt, title, (left0 + right0) / 2, 1.6, Alignment.LowerCenter, 22, true);
         Label(plt, $"mean rank over {across.Blocks.Count} blocks (1 = best); a bar joins methods {(across.PostHoc == Core.Ranking.RankingOptions.Nemenyi ? "Nemenyi" : "Wilcoxon–Holm")} does not separate at α = {across.Alpha.ToString(CultureInfo.InvariantCulture)}{friedman}",
-            (left0 + right0) / 2, 1.15, Alignment.LowerCenter, 11);
-        double bottom = firstRow - (rows - 1) * step - 0.4, top = 2.0;
+            (left0 + right0) / 2, 1.15, Alignment.LowerCenter, 15);
+        double bottom = firstRow - (rows - 1) * step - 0.4, top = 2.2;
         plt.Axes.SetLimits(left0, right0, bottom, top);
         plt.Layout.Frameless();
         plt.HideGrid();
