@@ -116,15 +116,21 @@ public sealed class RankFigureExporter : FigureExporter
             label.LabelRotation = -45;
         }
         Label(plt, "mean", blocks.Count + 0.7, 0.1, Alignment.MiddleLeft).LabelRotation = -45;
-        Label(plt, $"Mean rank (1 = best) — {across.Model} on {across.Dataset}", (columns + 0.2) / 2, 2.4, Alignment.LowerCenter, 17, true);
-        Label(plt, $"outlined: the column's best; †: worse than it (Wilcoxon–Holm; mean column: {(across.PostHoc == Core.Ranking.RankingOptions.Nemenyi ? "Nemenyi" : "Wilcoxon–Holm")}), α = {across.Alpha.ToString(CultureInfo.InvariantCulture)}",
-            (columns + 0.2) / 2, 1.9, Alignment.LowerCenter, 11);
         double labelWidth = 0.14 * methods.Max(m => results.MethodLabel(m).Length) + 0.4;
-        plt.Axes.SetLimits(-labelWidth, columns + 0.4, -k - 0.2, 3.0);
+        string title = $"Mean rank (1 = best) — {across.Model} on {across.Dataset}";
+        string subtitle = $"outlined: the column's best; †: worse than it (Wilcoxon–Holm; mean column: {(across.PostHoc == Core.Ranking.RankingOptions.Nemenyi ? "Nemenyi" : "Wilcoxon–Holm")}), α = {across.Alpha.ToString(CultureInfo.InvariantCulture)}";
+        // Wide enough for the title and the legend line (about 0.17 and 0.11 cells per character at their sizes).
+        double left = -labelWidth, right = columns + 0.4;
+        double spare = Math.Max(0, Math.Max(0.17 * title.Length, 0.11 * subtitle.Length) + 0.4 - (right - left));
+        left -= spare / 2;
+        right += spare / 2;
+        Label(plt, title, (left + right) / 2, 2.4, Alignment.LowerCenter, 17, true);
+        Label(plt, subtitle, (left + right) / 2, 1.9, Alignment.LowerCenter, 11);
+        plt.Axes.SetLimits(left, right, -k - 0.2, 3.0);
         plt.Layout.Frameless();
         plt.HideGrid();
         const int cellPixels = 62;
-        plt.SavePng(path, (int)Math.Round((columns + 0.4 + labelWidth) * cellPixels), (int)Math.Round((k + 3.2) * cellPixels));
+        plt.SavePng(path, (int)Math.Round((right - left) * cellPixels), (int)Math.Round((k + 3.2) * cellPixels));
     }
 
     /// <summary>Kendall τ-b of the mean-rank vectors of every pair of metrics, −1 (blue) … 1 (red).</summary>
