@@ -136,7 +136,7 @@ public sealed class HtmlReportExporter(IReadOnlyList<string> artifacts) : Report
             h.AppendLine("<p>Consistency of each metric across models and datasets: mean τ-b between its rankings on every pair of blocks.</p>");
             h.AppendLine("<table class=\"sortable\"><tr><th>Metric</th><th>Blocks</th><th>Mean τ-b</th><th>Min</th><th>Max</th></tr>");
             foreach (var c in rankings.Consistency.Where(c => c.Pairs > 0))
-                h.AppendLine($"<tr><td>{E(c.Metric)}{(c.MetricOptions.Length > 0 ? " [" + E(c.MetricOptions) + "]" : "")}</td><td data-v=\"{c.Blocks}\">{c.Blocks}</td><td data-v=\"{V(c.MeanTau)}\">{R(c.MeanTau)}</td>" +
+                h.AppendLine($"<tr><td>{E(c.Metric)}{(c.MetricOptions.Length > 0 && rankings.Consistency.Count(x => x.Metric == c.Metric) > 1 ? " [" + E(c.MetricOptions) + "]" : "")}</td><td data-v=\"{c.Blocks}\">{c.Blocks}</td><td data-v=\"{V(c.MeanTau)}\">{R(c.MeanTau)}</td>" +
                     $"<td data-v=\"{V(c.MinTau)}\">{R(c.MinTau)}</td><td data-v=\"{V(c.MaxTau)}\">{R(c.MaxTau)}</td></tr>");
             h.AppendLine("</table>");
         }

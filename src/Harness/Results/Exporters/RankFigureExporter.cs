@@ -144,19 +144,25 @@ public sealed class RankFigureExporter : FigureExporter
             Label(plt, names[r], -0.1, -r - 0.5, Alignment.MiddleRight);
             for (int c = 0; c < n; c++)
             {
-                double tau = r == c ? 1 : RankAnalysis.Tau(blocks[r], blocks[c]).Tau;
+                double tau = RankAnalysis.Tau(blocks[r], blocks[c]).Tau; // the diagonal too: NaN when a metric ties every method
                 Cell(plt, c, -r, Diverging(tau), double.IsNaN(tau) ? "–" : tau.ToString("0.00", CultureInfo.InvariantCulture), false, 12);
             }
             Label(plt, names[r], r + 0.5, 0.1, Alignment.MiddleLeft).LabelRotation = -45;
         }
         var first = blocks[0].Key;
-        Label(plt, $"Kendall τ-b between metric rankings — {first.Model} on {first.Dataset}", n / 2.0, 1.6, Alignment.LowerCenter, 16, true);
+        string title = $"Kendall τ-b between metric rankings — {first.Model} on {first.Dataset}";
         double labelWidth = 0.14 * names.Max(s => s.Length) + 0.4;
-        plt.Axes.SetLimits(-labelWidth, n + 0.2, -n - 0.2, 2.2);
+        // Wide enough for the title (about 0.15 cells per character at its size).
+        double left = -labelWidth, right = n + 0.2;
+        double spare = Math.Max(0, 0.15 * title.Length + 0.4 - (right - left));
+        left -= spare / 2;
+        right += spare / 2;
+        Label(plt, title, (left + right) / 2, 1.6, Alignment.LowerCenter, 16, true);
+        plt.Axes.SetLimits(left, right, -n - 0.2, 2.2);
         plt.Layout.Frameless();
         plt.HideGrid();
         const int cellPixels = 70;
-        plt.SavePng(path, Math.Max(640, (int)Math.Round((n + 0.2 + labelWidth) * cellPixels)), (int)Math.Round((n + 2.4) * cellPixels));
+        plt.SavePng(path, (int)Math.Round((right - left) * cellPixels), (int)Math.Round((n + 2.4) * cellPixels));
     }
 
     private static Color Diverging(double tau)
