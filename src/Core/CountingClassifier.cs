@@ -22,7 +22,7 @@ public sealed class CountingClassifier(IClassifier inner, PassCounter counter) :
     /// </summary>
     public static IList<Tensor> Gradients(IClassifier model, Tensor score, IList<Tensor> wrt, long images)
     {
-        IList<Tensor> Backward() => TorchRuntime.OneThread(() => TorchSharp.torch.autograd.grad(new[] { score }, wrt));
+        IList<Tensor> Backward() => TorchSharp.torch.autograd.grad(new[] { score }, wrt);
         if (model is CountingClassifier counting)
             return counting.Counter.TimeBackward(images, Backward);
         return Backward();

@@ -32,27 +32,20 @@ public static class TorchRuntime
                 {
                     if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")))
                         SetEnv("OMP_WAIT_POLICY", "PASSIVE", 0);
+                    // libtorch's matrix products are oneMKL's (linked into libtorch_cpu). By default MKL may
+                    // use fewer threads than asked when the machine is busy (MKL_DYNAMIC) and picks code paths
+                    // whose sums depend on the thread count, so a transformer's values changed from run to run
+                    // (measured on the ViT: 1e-11 … 1e-5 relative). Strict conditional numerical reproducibility
+                    // makes its GEMMs bit-identical for any thread count on one CPU (docs/spec/determinism.md).
+                    if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MKL_CBWR")))
+                        SetEnv("MKL_CBWR", "AUTO,STRICT", 0);
+                    if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MKL_DYNAMIC")))
+                        SetEnv("MKL_DYNAMIC", "FALSE", 0);
                 }
                 _initialized = true;
             }
             if (threads is > 0) torch.set_num_threads(threads.Value);
         }
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> on one intra-op thread, then restores the thread count. The backward
-    /// of a transformer's small matrix products splits its sums across threads (measured on the ViT golden
-    /// model: gradient maps 1e-7 … 1e-5 apart between 1 and 2 threads; CNN layers agreed bit for bit), so
-    /// every gradient is taken on one thread and a map is the same whatever `threads` says. Forwards keep
-    /// every thread: their values did not change with the count on any model measured.
-    /// </summary>
-    public static T OneThread<T>(Func<T> work)
-    {
-        int threads = torch.get_num_threads();
-        if (threads == 1) return work();
-        torch.set_num_threads(1);
-        try { return work(); }
-        finally { torch.set_num_threads(threads); }
     }
 
     /// <summary>Resolves a config's device string ("cpu", "cuda", "cuda:1"). Only CPU is tested here.</summary>

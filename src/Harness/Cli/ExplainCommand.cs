@@ -29,19 +29,21 @@ public static class ExplainCommand
         var outDir = new Option<string>("--out") { Description = "output folder", Required = true };
         var reshape = new Option<string?>("--reshape") { Description = "token layer as feature maps: vit (drop the class token, square patch grid) or swin (N×H×W×C)" };
         var seed = new Option<int>("--seed") { Description = "seed for randomised baselines", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's, one per core); the maps do not depend on it" };
         var cmd = new Command("explain", "Compute saliency maps for one image or stored tensor and write them as .npy and .png overlays.")
         {
-            model, weights, layer, reshape, input, target, methods, outDir, seed,
+            model, weights, layer, reshape, input, target, methods, outDir, seed, threads,
         };
         cmd.SetAction(r => CliErrors.Guard(() => Run(
             r.GetValue(model)!, r.GetValue(weights), r.GetValue(layer), r.GetValue(input)!, r.GetValue(target)!,
-            r.GetValue(methods)!, r.GetValue(outDir)!, r.GetValue(seed), r.GetValue(reshape))));
+            r.GetValue(methods)!, r.GetValue(outDir)!, r.GetValue(seed), r.GetValue(reshape), r.GetValue(threads))));
         return cmd;
     }
 
-    public static int Run(string modelArg, string? weights, string? layer, string inputPath, string targetArg, string methodList, string outDir, int seed, string? reshape = null)
+    public static int Run(string modelArg, string? weights, string? layer, string inputPath, string targetArg, string methodList, string outDir, int seed, string? reshape = null, int? threads = null)
     {
-        TorchRuntime.Initialize();
+        if (threads is < 1) throw new ArgumentException($"--threads must be a whole number ≥ 1, not {threads}");
+        TorchRuntime.Initialize(threads);
         var methodIds = methodList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var methods = methodIds.Select(id => MethodRegistry.BuiltIn.Create(id)).ToArray();
         using var m = ModelEntry.Open(ModelEntry.FromCommandLine(modelArg, weights, layer, reshape), torch.CPU);

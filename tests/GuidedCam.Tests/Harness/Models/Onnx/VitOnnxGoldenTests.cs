@@ -105,12 +105,16 @@ public sealed class VitOnnxGoldenTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Explain_from_the_command_line_writes_the_reference_maps()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Explain_from_the_command_line_writes_the_reference_maps(int threads)
     {
-        string outDir = Path.Combine(_dir, "explain");
+        string outDir = Path.Combine(_dir, "explain" + threads);
         string methods = string.Join(",", MethodsWithReference);
-        int rc = CliErrors.Guard(() => ExplainCommand.Run(OnnxFile, null, Layer, Path.Combine(CaseFolder, "input.npy"), "118", methods, outDir, 0, reshape: "vit"));
+        int rc;
+        try { rc = CliErrors.Guard(() => ExplainCommand.Run(OnnxFile, null, Layer, Path.Combine(CaseFolder, "input.npy"), "118", methods, outDir, 0, reshape: "vit", threads: threads)); }
+        finally { TestSetup.WithThreads(TestSetup.DefaultThreads, () => 0); }
         Assert.Equal(0, rc);
         foreach (string m in methods.Split(','))
         {
