@@ -1,3 +1,5 @@
+using GuidedCam.Methods;
+using GuidedCam.Core.Ranking;
 using System.Globalization;
 using GuidedCam.Metrics;
 using GuidedCam.Core;
@@ -14,7 +16,7 @@ namespace GuidedCam.Harness.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    private static readonly string[] TopKeys = { "name", "seed", "device", "threads", "batch-size", "forward-batch-size", "output", "qualitative", "models", "datasets", "methods", "metrics" };
+    private static readonly string[] TopKeys = { "name", "seed", "device", "threads", "batch-size", "forward-batch-size", "output", "qualitative", "reference", "post-hoc", "models", "datasets", "methods", "metrics" };
 
     public static ExperimentConfig Load(string path)
     {
@@ -104,6 +106,9 @@ public static class ConfigLoader
             ForwardBatchSize = Int("forward-batch-size", ExperimentConfig.DefaultForwardBatchSize, 1, 4096),
             Output = Str("output", "results"),
             Qualitative = Int("qualitative", 6, 0, 10_000),
+            Reference = Str("reference", MethodRegistry.Reference),
+            PostHoc = Str("post-hoc", RankingOptions.WilcoxonHolm),
+            ReferenceLine = map.TryGetValue("reference", out var referenceNode) ? (int)referenceNode.Start.Line : 1,
             Models = Components("models", "arch", required: !metricsOnly),
             Datasets = Components("datasets", "kind", required: !metricsOnly),
             Methods = Components("methods", "id", required: !metricsOnly),
@@ -123,6 +128,8 @@ public static class ConfigLoader
                 errors.Add($"{path}:{dup.ElementAt(1).Line}: {kind}: the name '{dup.Key}' is already used on line {dup.First().Line}; " +
                     "names identify results in the journal, so give each entry its own 'name'");
         }
+        if (map.TryGetValue("post-hoc", out var postHocNode) && !RankingOptions.PostHocTests.Contains(cfg.PostHoc))
+            Err(postHocNode, $"'post-hoc' must be one of {string.Join(", ", RankingOptions.PostHocTests)}, not '{cfg.PostHoc}'");
         if (errors.Count > 0) throw new ConfigException(errors);
         return cfg;
 
@@ -154,6 +161,17 @@ public static class ConfigLoader
                             foreach (var (k, v) in m.Children)
                             {
                                 string optionKey = (k as YamlScalarNode)?.Value ?? "";
+                                // A mapping of values (`perturb: {weights: 0.01, seed: 1}`) becomes dotted keys (perturb.weights, perturb.seed).
+                                if (v is YamlMappingNode nested && nested.Children.All(c => c.Key is YamlScalarNode && c.Value is YamlScalarNode))
+                                {
+                                    foreach (var (nk, nv) in nested.Children)
+                                    {
+                                        string dotted = $"{optionKey}.{((YamlScalarNode)nk).Value}";
+                                        opts[dotted] = ((YamlScalarNode)nv).Value ?? "";
+                                        keyLines[dotted] = (int)nk.Start.Line;
+                                    }
+                                    continue;
+                                }
                                 string? value = v switch
                                 {
                                     YamlScalarNode sv => sv.Value ?? "",

@@ -64,6 +64,8 @@ public static class ConfigValidator
             catch (ArgumentException ex) { errors.Add($"{Where(e, ex)}: metrics: {ex.Message}"); }
         }
         errors.AddRange(DuplicateVariants(cfg, "methods", cfg.Methods, e => methodCatalog.Create(e.Id, e.Options).Options));
+        if (cfg.Methods.Count > 0 && cfg.Methods.All(e => e.Id != cfg.Reference) && (cfg.Reference != MethodRegistry.Reference || cfg.ReferenceLine > 1))
+            errors.Add($"{cfg.SourcePath}:{cfg.ReferenceLine}: reference: '{cfg.Reference}' is not one of the config's methods ({string.Join(", ", cfg.Methods.Select(e => e.Id).Distinct())})");
         errors.AddRange(DuplicateVariants(cfg, "metrics", cfg.Metrics, e => metricCatalog.Create(e.Id, e.Options).Options));
         try { TorchRuntime.ResolveDevice(cfg.Device); }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException) { errors.Add($"{cfg.SourcePath}: device: {ex.Message}"); }

@@ -1,3 +1,6 @@
+using GuidedCam.Core.Ranking;
+using GuidedCam.Methods;
+
 namespace GuidedCam.Harness.Config;
 
 /// <summary>
@@ -37,6 +40,12 @@ public sealed record ExperimentConfig
     public string Output { get; init; } = "results";
     /// <summary>How many items get saved maps for the qualitative grid.</summary>
     public int Qualitative { get; init; } = 6;
+    /// <summary>The method the tables compare with (`reference:`; gradcam by default).</summary>
+    public string Reference { get; init; } = MethodRegistry.Reference;
+    /// <summary>The YAML line of `reference:` (1 when absent), for the validator's message.</summary>
+    public int ReferenceLine { get; init; } = 1;
+    /// <summary>The post-hoc test across blocks (`post-hoc:`, wilcoxon-holm or nemenyi).</summary>
+    public string PostHoc { get; init; } = RankingOptions.WilcoxonHolm;
     public required IReadOnlyList<ComponentEntry> Models { get; init; }
     public required IReadOnlyList<ComponentEntry> Datasets { get; init; }
     public required IReadOnlyList<ComponentEntry> Methods { get; init; }

@@ -31,6 +31,10 @@ public static class ModelEntry
         new OptionSpec("reshape", null, "how a token layer's output becomes N×K×h×w (vit)"),
         new OptionSpec("cls-tokens", null, "with reshape: leading class tokens to drop"),
         new OptionSpec("grid", null, "with reshape: the token grid, e.g. 14x14"),
+        new OptionSpec("perturb.weights", null, "perturbed copy: σ of the multiplicative N(1, σ) noise on every weight (≥ 0)"),
+        new OptionSpec("perturb.input", null, "perturbed copy: σ of the additive N(0, σ) noise on the input (≥ 0)"),
+        new OptionSpec("perturb.seed", null, "perturbed copy: seed of the noise (whole number ≥ 0; default 0)"),
+        new OptionSpec("perturb.test", null, "perturbed copy: the MetaQuantus test it serves", ModelPerturbation.Tests.ToArray()),
     };
 
     private static readonly string[] PreprocessingKeys = { "resize", "crop", "mean", "std", "channel-order" };
@@ -53,7 +57,25 @@ public static class ModelEntry
             Seed = o.GetInt(e.Name, "seed", min: 0),
             Preprocessing = PreprocessingOf(e, o),
             Reshape = ReshapeOf(e.Name, o),
+            Perturb = PerturbationOf(e.Name, o),
         };
+    }
+
+    /// <summary>The `perturb:` mapping (keys perturb.weights, .input, .seed, .test); null when absent.</summary>
+    private static ModelPerturbation? PerturbationOf(string owner, IReadOnlyDictionary<string, string> o)
+    {
+        if (!o.Keys.Any(k => k.StartsWith("perturb.", StringComparison.Ordinal))) return null;
+        double Sigma(string key)
+        {
+            if (o.GetOrNull(key) is not { } text) return 0;
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v >= 0) return v;
+            throw OptionResolver.Error(key, $"'{owner}.{key}' must be a number ≥ 0 (a standard deviation), not '{text}'");
+        }
+        var p = new ModelPerturbation(Sigma("perturb.weights"), Sigma("perturb.input"), o.ContainsKey("perturb.seed") ? o.GetInt(owner, "perturb.seed", min: 0) : 0,
+            o.GetOrNull("perturb.test") ?? "");
+        if (p.Weights == 0 && p.Input == 0)
+            throw OptionResolver.Error(o.ContainsKey("perturb.weights") ? "perturb.weights" : "perturb.input", $"'{owner}.perturb' needs weights or input noise above 0");
+        return p;
     }
 
     /// <summary>Loads the model an entry names and fixes the layer the run taps (the entry's `layer`, else the model's default).</summary>

@@ -40,6 +40,7 @@ public static class ModelLoader
         else if (TorchVisionModels.IsArchitecture(spec.Arch)) loaded = LoadTorchVision(spec, device);
         else if (spec.Arch == OnnxArch) loaded = LoadOnnx(spec, device);
         else throw new ArgumentException($"model '{spec.Name}': unknown arch '{spec.Arch}' (allowed: {string.Join(", ", Architectures)})");
+        if (spec.Perturb is { } perturb) loaded = loaded with { Model = ModelNoise.Apply(loaded.Model, perturb) };
         return spec.Reshape is null ? loaded : loaded with { Model = new ReshapingClassifier(loaded.Model, spec.Reshape) };
     }
 

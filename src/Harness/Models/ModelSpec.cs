@@ -28,4 +28,6 @@ public sealed record ModelSpec
     public TokenReshape? Reshape { get; init; }
     /// <summary>Seed of the random init when no weights are given.</summary>
     public int Seed { get; init; }
+    /// <summary>Noise on the weights and the input making this a perturbed copy (MetaQuantus); null = the model as loaded.</summary>
+    public ModelPerturbation? Perturb { get; init; }
 }

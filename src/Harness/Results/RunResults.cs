@@ -1,4 +1,6 @@
 using GuidedCam.Core;
+using GuidedCam.Core.Ranking;
+using GuidedCam.Methods;
 using GuidedCam.Metrics;
 
 namespace GuidedCam.Harness.Results;
@@ -19,10 +21,15 @@ public sealed class RunResults
     public IReadOnlyList<SkippedItem> Skipped { get; }
     public IReadOnlyList<SummaryRow> Summary { get; }
     public string ReferenceMethod { get; }
+    /// <summary>Ranks, pairs, agreement and sanity of the cells (<see cref="RankAnalysis"/>).</summary>
+    public RankAnalysis Rankings { get; }
+    /// <summary>MetaQuantus' noise resilience and adversarial reactivity of each metric, from the perturbed models' cells.</summary>
+    public IReadOnlyList<MetricReliability> Reliability { get; }
 
     public RunResults(string runDir, ResultSetInfo resultSet, IReadOnlyDictionary<string, string> metadata,
         IReadOnlyList<ResultRecord> records, IReadOnlyList<SkippedItem> skipped, IIntervalEstimator intervals, string referenceMethod = SummaryTable.DefaultReference,
-        MetricCatalog? metrics = null)
+        MetricCatalog? metrics = null, MethodCatalog? methods = null, RankingOptions? ranking = null,
+        IReadOnlyDictionary<(string Model, string Dataset), IReadOnlyDictionary<string, long>>? predictions = null)
     {
         _catalog = metrics ?? MetricRegistry.BuiltIn;
         RunDir = runDir;
@@ -33,6 +40,19 @@ public sealed class RunResults
         ReferenceMethod = referenceMethod;
         _metrics = new Dictionary<(string, string), MetricInfo>();
         Summary = SummaryTable.Compute(records, Metric, intervals, referenceMethod);
+        var methodCatalog = methods ?? MethodRegistry.BuiltIn;
+        var baseline = new Dictionary<MethodVariant, bool>();
+        bool IsBaseline(MethodVariant m)
+        {
+            lock (baseline)
+            {
+                if (!baseline.TryGetValue(m, out bool b))
+                    baseline[m] = b = methodCatalog.Exists(m.Method) && methodCatalog.Create(m.Method, MetricInfo.ParseOptions(m.Options)).Family == MethodFamily.Baseline;
+                return b;
+            }
+        }
+        Rankings = RankAnalysis.Compute(records, Summary, Metric, IsBaseline, intervals, ranking ?? new RankingOptions());
+        Reliability = MetricReliability.Compute(records, resultSet.View, predictions ?? new Dictionary<(string, string), IReadOnlyDictionary<string, long>>(), Metric);
     }
 
     /// <summary>
@@ -40,14 +60,26 @@ public sealed class RunResults
     /// config.yaml); <paramref name="view"/> selects another set of cells from the same journal. Metric ids are
     /// looked up in <paramref name="metrics"/> (the built-in metrics when null).
     /// </summary>
-    public static RunResults Load(string runDir, IIntervalEstimator? intervals = null, string referenceMethod = SummaryTable.DefaultReference, RunView? view = null,
-        MetricCatalog? metrics = null)
+    public static RunResults Load(string runDir, IIntervalEstimator? intervals = null, string? referenceMethod = null, RunView? view = null,
+        MetricCatalog? metrics = null, MethodCatalog? methods = null)
     {
         using var journal = ResultJournal.Open(ResultJournal.PathIn(runDir), create: false);
         var run = journal.LatestRun ?? throw new InvalidDataException($"{journal.Path}: the journal holds no run yet");
         if (view is not null) run = run with { Shard = null, View = view };
+        var ranking = new RankingOptions(run.View.PostHoc ?? RankingOptions.WilcoxonHolm);
         return new RunResults(Path.GetFullPath(runDir), run, journal.Metadata(), journal.ReadView(run.View, run.Shard), journal.ReadSkippedItems(run.View, run.Shard),
-            intervals ?? new Bootstrap(), referenceMethod, metrics);
+            intervals ?? new Bootstrap(), referenceMethod ?? run.View.Reference ?? SummaryTable.DefaultReference, metrics, methods, ranking, Predictions(journal, run.View));
+    }
+
+    /// <summary>Each item's top-1 class under the perturbed models of the view and the models they copy (what MetaQuantus splits items by).</summary>
+    private static Dictionary<(string, string), IReadOnlyDictionary<string, long>> Predictions(ResultJournal journal, RunView view)
+    {
+        var result = new Dictionary<(string, string), IReadOnlyDictionary<string, long>>();
+        var keys = view.Models.Where(m => m.Perturbation is not null).SelectMany(m => new[] { m.Key, m.Perturbation!.BaseKey }).ToHashSet(StringComparer.Ordinal);
+        foreach (var model in view.Models.Where(m => keys.Contains(m.Key)))
+            foreach (var dataset in view.Datasets)
+                result[(model.Name, dataset.Name)] = journal.ReadUnits(model.Key, dataset.Key).ToDictionary(u => u.Key, u => u.Value.Top1, StringComparer.Ordinal);
+        return result;
     }
 
     /// <summary>Name, unit, direction and accumulator of a metric as recorded (cached per id + options).</summary>
@@ -72,6 +104,13 @@ public sealed class RunResults
         bool several = Summary.Where(r => r.Model == model && r.Dataset == dataset && r.Method == method)
             .Select(r => r.MethodOptions).Distinct().Skip(1).Any();
         return several && options.Length > 0 ? $"{method} [{options}]" : method;
+    }
+
+    /// <summary>Display label of a ranked method across the whole view: its id, with options only when the id ran with several option sets.</summary>
+    public string MethodLabel(MethodVariant m)
+    {
+        bool several = Summary.Where(r => r.Method == m.Method).Select(r => r.MethodOptions).Distinct().Skip(1).Any();
+        return several && m.Options.Length > 0 ? m.ToString() : m.Method;
     }
 
     /// <summary>

@@ -15,6 +15,12 @@ public sealed record RunView(
     IReadOnlyList<ViewComponent> Metrics,
     int Qualitative)
 {
+    /// <summary>The method tables compare with (config key `reference:`); null in views stored before the key existed: gradcam.</summary>
+    public string? Reference { get; init; }
+
+    /// <summary>The post-hoc test across blocks (config key `post-hoc:`, <see cref="RankingOptions.PostHocTests"/>); null: Wilcoxon–Holm.</summary>
+    public string? PostHoc { get; init; }
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

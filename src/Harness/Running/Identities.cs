@@ -40,8 +40,16 @@ public static class Identities
         };
         if (forwardBatchSize != ExperimentConfig.DefaultForwardBatchSize)
             lines.Add($"forward-batch-size={forwardBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        // A perturbed copy is another model: its cells live beside the original's (whose identity has no such line).
+        if (spec.Perturb is { } p) lines.Add($"perturb={p.Describe()}");
         return ComponentIdentity.Of(model.Name, string.Join('\n', lines));
     }
+
+    /// <summary>What a perturbed copy is a copy of (the identity of its entry without `perturb:`); null for a model as loaded.</summary>
+    public static ViewPerturbation? Perturbation(RunModel model, string layer, int forwardBatchSize = ExperimentConfig.DefaultForwardBatchSize) =>
+        model.Spec.Perturb is { } p
+            ? new ViewPerturbation(Model(model with { Spec = model.Spec with { Perturb = null } }, layer, forwardBatchSize).Key, p.Weights, p.Input, p.Seed, p.Test)
+            : null;
 
     private static readonly string[] SelectionKeys = { "root", "limit", "sample", "classes", "count" };
 

@@ -24,6 +24,8 @@ public static class ResolvedConfig
             ["forward-batch-size"] = cfg.ForwardBatchSize,
             ["output"] = cfg.Output,
             ["qualitative"] = cfg.Qualitative,
+            ["reference"] = cfg.Reference,
+            ["post-hoc"] = cfg.PostHoc,
         };
         foreach (var (k, v) in Components(cfg, methods, metrics)) doc[k] = v;
         return new SerializerBuilder().Build().Serialize(doc);

@@ -62,7 +62,7 @@ public sealed class RunPlan : IDisposable
             {
                 string layer = model.Layer;
                 var modelId = Identities.Model(model, layer, cfg.ForwardBatchSize);
-                viewModels.Add(new ViewEntry(model.Name, modelId.Key));
+                viewModels.Add(new ViewEntry(model.Name, modelId.Key) { Perturbation = Identities.Perturbation(model, layer, cfg.ForwardBatchSize) });
                 foreach (var (entry, dataset) in checkedPlan.Datasets)
                 {
                     var datasetId = Identities.Dataset(entry, dataset, cfg.Seed);
@@ -86,7 +86,7 @@ public sealed class RunPlan : IDisposable
             var view = new RunView(viewModels, viewDatasets.Values.ToArray(),
                 checkedPlan.Methods.Select((m, i) => new ViewComponent(m.Id, ResultRecord.CanonicalOptions(m.Options), methodKeys[i])).ToArray(),
                 checkedPlan.Metrics.Select((m, i) => new ViewComponent(m.Id, ResultRecord.CanonicalOptions(m.Options), metricKeys[i])).ToArray(),
-                cfg.Qualitative);
+                cfg.Qualitative) { Reference = cfg.Reference, PostHoc = cfg.PostHoc };
             return new RunPlan(cfg, checkedPlan, shard, stages, view);
         }
         catch

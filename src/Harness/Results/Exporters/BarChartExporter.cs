@@ -1,9 +1,10 @@
+using GuidedCam.Metrics;
 using ScottPlot;
 
 namespace GuidedCam.Harness.Results.Exporters;
 
 /// <summary>
-/// One bar chart per (model, dataset, metric): methods on the x-axis, the metric's mean as the bar,
+/// One bar chart per (model, dataset, metric): methods on the x-axis ordered by value (best first), the metric's mean as the bar,
 /// the 95% bootstrap interval as a whisker (asymmetric, so drawn as lines rather than ± error bars).
 /// </summary>
 public sealed class BarChartExporter : FigureExporter
@@ -15,11 +16,18 @@ public sealed class BarChartExporter : FigureExporter
         foreach (var t in ResultTable.Build(results))
         {
             var rows = results.Summary.Where(r => r.Model == t.Model && r.Dataset == t.Dataset).ToList();
-            var methods = rows.Select(r => (r.Method, r.MethodOptions)).Distinct()
+            // Colours stay with the method (its place in the table's order), whatever its place in a chart.
+            var colourOrder = rows.Select(r => (r.Method, r.MethodOptions)).Distinct()
                 .OrderBy(m => m.Method == results.ReferenceMethod ? 0 : 1).ThenBy(m => m.Method, StringComparer.Ordinal).ThenBy(m => m.MethodOptions, StringComparer.Ordinal).ToList();
             foreach (var metric in rows.Select(r => (r.Metric, r.MetricOptions)).Distinct())
             {
                 var info = results.Metric(metric.Metric, metric.MetricOptions);
+                // Best first: bars ordered by the metric's mean in its direction (a method without a value last).
+                double Key(string method, string options) => rows.FirstOrDefault(r => r.Method == method && r.MethodOptions == options
+                    && r.Metric == metric.Metric && r.MetricOptions == metric.MetricOptions) is { } row && !double.IsNaN(row.Mean)
+                    ? (info.Direction == ScoreDirection.HigherIsBetter ? -row.Mean : row.Mean) : double.PositiveInfinity;
+                var methods = rows.Select(r => (r.Method, r.MethodOptions)).Distinct()
+                    .OrderBy(m => Key(m.Method, m.MethodOptions)).ThenBy(m => m.Method, StringComparer.Ordinal).ThenBy(m => m.MethodOptions, StringComparer.Ordinal).ToList();
                 var plt = FigureStyle.NewPlot();
                 var ticks = new List<Tick>();
                 for (int i = 0; i < methods.Count; i++)
@@ -28,7 +36,7 @@ public sealed class BarChartExporter : FigureExporter
                         && r.Metric == metric.Metric && r.MetricOptions == metric.MetricOptions);
                     ticks.Add(new Tick(i, results.MethodLabel(t.Model, t.Dataset, methods[i].Method, methods[i].MethodOptions)));
                     if (s is null || double.IsNaN(s.Mean)) continue;
-                    plt.Add.Bar(new Bar { Position = i, Value = s.Mean, FillColor = FigureStyle.MethodColor(i), Size = 0.6 });
+                    plt.Add.Bar(new Bar { Position = i, Value = s.Mean, FillColor = FigureStyle.MethodColor(colourOrder.IndexOf(methods[i])), Size = 0.6 });
                     if (!double.IsNaN(s.CiLow))
                     {
                         AddWhisker(plt, i, s.CiLow, s.CiHigh);

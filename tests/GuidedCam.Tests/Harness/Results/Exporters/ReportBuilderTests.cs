@@ -61,7 +61,7 @@ public class ReportBuilderTests : IDisposable
         string run = MakeRun();
         var files = ReportBuilder.Build(run, new Bootstrap(200), metrics: _metrics);
         string report = run; // the report files sit at the top of the run folder
-        foreach (string name in new[] { "items.csv", "summary.csv", "results.md", "report.html" })
+        foreach (string name in new[] { "items.csv", "summary.csv", "ranks.csv", "pairs.csv", "agreement.csv", "sanity.csv", "reliability.csv", "results.md", "results.tex", "report.html" })
             Assert.Contains(Path.Combine(report, name), files);
 
         // items.csv: header + one line per record (12 items × 2 methods × 2 metrics = 48).
@@ -84,13 +84,15 @@ public class ReportBuilderTests : IDisposable
         Assert.Contains("**", md);
         Assert.Contains("broken.jpg", md);
 
-        // Figures: one bar chart per metric, one mean-curve figure, one qualitative grid.
+        // Figures: one bar chart per metric, one mean-curve figure, one qualitative grid, and the rankings' rank
+        // heatmap, agreement matrix and CD diagrams (the experiment's and the one over all blocks).
         var pngs = files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)).ToList();
-        Assert.Equal(4, pngs.Count);
+        Assert.Equal(8, pngs.Count);
         // One option set per metric: file names carry the metric id only.
-        Assert.Equal(new[] { "bars_resnet18_toy_test-curve-auc.png", "bars_resnet18_toy_test-item-mean.png", "curve_resnet18_toy_test-curve-auc.png", "grid_resnet18_toy.png" },
+        Assert.Equal(new[] { "agreement_resnet18_toy.png", "bars_resnet18_toy_test-curve-auc.png", "bars_resnet18_toy_test-item-mean.png", "cd_all-blocks.png", "cd_resnet18_toy.png",
+                "curve_resnet18_toy_test-curve-auc.png", "grid_resnet18_toy.png", "rankheat_resnet18_toy.png" },
             pngs.Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        foreach (string png in pngs.Where(p => !Path.GetFileName(p).StartsWith("grid", StringComparison.Ordinal)))
+        foreach (string png in pngs.Where(p => Path.GetFileName(p).StartsWith("bars", StringComparison.Ordinal) || Path.GetFileName(p).StartsWith("curve", StringComparison.Ordinal)))
         {
             var info = Image.Identify(png);
             Assert.Equal((FigureStyle.Width, FigureStyle.Height), (info.Width, info.Height));
@@ -105,7 +107,9 @@ public class ReportBuilderTests : IDisposable
         }
 
         string html = File.ReadAllText(Path.Combine(report, "report.html"));
-        Assert.Equal(4, CountOf(html, "data:image/png;base64,"));
+        // The four detail figures, and at the top the heatmap, the CD diagram and the agreement matrix (the CD
+        // diagram over all blocks repeats the experiment's when there is one experiment, so it is not shown twice).
+        Assert.Equal(7, CountOf(html, "data:image/png;base64,"));
         Assert.Contains("href=\"summary.csv\"", html);
         Assert.Contains(FakeMetrics.Mean, File.ReadAllText(Path.Combine(report, "items.csv")));
         Assert.NotNull(PlotFonts.RegularFile);
