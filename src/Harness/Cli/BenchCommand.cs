@@ -38,7 +38,8 @@ public static class BenchCommand
             model, weights, layer, reshape, methods, batches, images, repeats, threads, csv, forward, config, run,
         };
         cmd.SetAction(r => CliErrors.Guard(() => r.GetValue(forward) || r.GetValue(config) != null || r.GetValue(run) != null
-            ? RunForward(r.GetValue(model)!, r.GetValue(weights), r.GetValue(config), r.GetValue(run), r.GetValue(batches), r.GetValue(repeats), r.GetValue(threads))
+            ? RunForward(r.GetValue(model)!, r.GetValue(weights), r.GetValue(config), r.GetValue(run), r.GetValue(batches), r.GetValue(repeats), r.GetValue(threads),
+                r.GetValue(layer), r.GetValue(reshape))
             : Run(r.GetValue(model)!, r.GetValue(weights), r.GetValue(methods)!, r.GetValue(batches) ?? "1,16",
                 r.GetValue(images), r.GetValue(repeats), r.GetValue(threads) ?? 1, r.GetValue(csv), r.GetValue(layer), r.GetValue(reshape))));
         return cmd;
@@ -93,7 +94,9 @@ public static class BenchCommand
     /// the run's harness overhead ratio per stage from its run.log `passes` lines, measured now on this
     /// machine (run it right after the run, or side by side, for a fair ratio).
     /// </summary>
-    public static int RunForward(string modelArg, string? weights, string? configPath, string? runDir, string? batchList, int repeats, int? threads)
+    /// <param name="layer">With --model: the target layer (an ONNX graph with no known default layer needs one to open); with --config/--run the config's models name theirs.</param>
+    public static int RunForward(string modelArg, string? weights, string? configPath, string? runDir, string? batchList, int repeats, int? threads,
+        string? layer = null, string? reshape = null)
     {
         ExperimentConfig? cfg = null;
         IReadOnlyList<StageSpend>? stages = null;
@@ -103,8 +106,10 @@ public static class BenchCommand
             stages = HarnessOverhead.FromRunLog(Path.Combine(runDir, "run.log"));
         }
         else if (configPath != null) cfg = ConfigLoader.Load(configPath);
+        if (cfg != null && (layer != null || reshape != null))
+            throw new ArgumentException("--layer and --reshape go with --model; with --config or --run each model's `layer` and `reshape` come from the config");
         TorchRuntime.Initialize(threads ?? cfg?.Threads ?? 1);
-        var entries = cfg?.Models ?? new[] { ModelEntry.FromCommandLine(modelArg, weights) };
+        var entries = cfg?.Models ?? new[] { ModelEntry.FromCommandLine(modelArg, weights, layer, reshape) };
         foreach (var entry in entries)
         {
             using var m = ModelEntry.Open(entry, torch.CPU);

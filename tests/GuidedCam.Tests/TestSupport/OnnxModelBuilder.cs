@@ -8,6 +8,7 @@ public sealed class OnnxModelBuilder(long opset = 13)
 {
     private readonly GraphProto _graph = new() { Name = "test" };
 
+    /// <param name="dims">The input's shape; a value below 1 is a free dimension.</param>
     public OnnxModelBuilder Input(string name, params long[] dims)
     {
         _graph.Input.Add(ValueInfo(name, dims));
@@ -68,6 +69,32 @@ public sealed class OnnxModelBuilder(long opset = 13)
         return new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = t };
     }
 
+    /// <summary>
+    /// A small CNN with a tensor name no known default layer matches: x [B,3,8,8] → Conv 4×3×3×3 (pad 1) `conv` →
+    /// Relu `relu` → GlobalAveragePool `gap` → Reshape [B,4] `flat` → Gemm `logits` [B,classes]; weights from a fixed
+    /// seed. <paramref name="exportBatch"/> 0 = a free batch (the Reshape target copies it), else a fixed batch
+    /// that the Reshape target hard-codes, as a fixed-batch export writes it.
+    /// </summary>
+    public static string SmallCnn(string path, long exportBatch, int classes = 5)
+    {
+        var rng = new Random(11);
+        float[] Draw(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1) * 0.5f).ToArray();
+        return new OnnxModelBuilder(13)
+            .Input("x", exportBatch, 3, 8, 8)
+            .Initializer("w", Draw(4 * 3 * 3 * 3), 4, 3, 3, 3)
+            .Initializer("b", Draw(4), 4)
+            .Initializer("fc_w", Draw(classes * 4), classes, 4)
+            .Initializer("fc_b", Draw(classes), classes)
+            .Initializer("shape", new[] { exportBatch, 4L }, 2)
+            .Node("Conv", "conv", ["x", "w", "b"], ["conv"], Ints("pads", 1, 1, 1, 1), Ints("kernel_shape", 3, 3))
+            .Node("Relu", "relu", ["conv"], ["relu"])
+            .Node("GlobalAveragePool", "gap", ["relu"], ["gap"])
+            .Node("Reshape", "flat", ["gap", "shape"], ["flat"])
+            .Node("Gemm", "fc", ["flat", "fc_w", "fc_b"], ["logits"], Int("transB", 1))
+            .Output("logits", exportBatch, classes)
+            .Save(path);
+    }
+
     public string Save(string path)
     {
         var model = new ModelProto { IrVersion = 8, ProducerName = "GuidedCam.Tests", Graph = _graph };
@@ -79,7 +106,9 @@ public sealed class OnnxModelBuilder(long opset = 13)
     private static ValueInfoProto ValueInfo(string name, long[] dims)
     {
         var shape = new TensorShapeProto();
-        foreach (var d in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        // A dimension below 1 is free (a named dim_param, as an export with dynamic_axes writes it).
+        foreach (var d in dims)
+            shape.Dim.Add(d > 0 ? new TensorShapeProto.Types.Dimension { DimValue = d } : new TensorShapeProto.Types.Dimension { DimParam = "N" });
         return new ValueInfoProto
         {
             Name = name,

@@ -35,6 +35,9 @@ public sealed partial class OnnxClassifier : IRandomizableClassifier
         _constants = constants;
         _owned = owned;
         Opset = trained.Opset;
+        // The batch layout is the graph's, which a copy shares: a CNN copy runs its batch at once as the
+        // original does, and a graph exported with a fixed batch other than 1 keeps working.
+        BatchLeading = trained.BatchLeading;
     }
 
     public IReadOnlyList<string> ParameterizedLayers => ParameterizedNodes().Select(n => n.Outputs[0]).ToArray();
